@@ -1,0 +1,71 @@
+# The project's commands. Every target sets up what it needs first, idempotently:
+#   make demo     set up, start Cassandra, generate a sample day and run the daily DAG on it
+#   make test     set up and run the test suite (the test session starts Cassandra itself)
+#   make airflow  the Airflow UI (airflow standalone) with the project's DAGs
+# Setup is a Python 3.11 venv in .venv (packages pinned by constraints.txt), then `dmp setup`:
+# Cassandra's and the Spark connector's jars from Maven Central, and Airflow's metadata database.
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+DMP := $(BIN)/dmp
+INSTALLED := $(VENV)/.installed
+PIP_VERSION := 26.3
+DEMO_DATE ?= 2026-11-01
+DEMO_USERS ?= 2000
+PYTEST_ARGS ?=
+
+.PHONY: setup venv demo test bench airflow up down status constraints clean
+
+venv: $(INSTALLED)
+
+# Reinstalled only when the pins or the package metadata change.
+$(INSTALLED): requirements.txt constraints.txt pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11 (or run make PYTHON=/path/to/python3.11)"; exit 1; }
+	@echo "== Python environment in $(VENV)"
+	@start=$$(date +%s); \
+	$(PYTHON) -m venv $(VENV) && \
+	$(BIN)/pip install -q --disable-pip-version-check pip==$(PIP_VERSION) && \
+	$(BIN)/pip install -q -r requirements.txt -c constraints.txt && \
+	$(BIN)/pip install -q --no-deps -e . && \
+	echo "   installed in $$(( $$(date +%s) - start )) s"
+	@touch $@
+
+setup: venv
+	@echo "== Jars, Airflow database"
+	@$(DMP) setup
+
+up: setup
+	@$(DMP) services up
+
+down:
+	@$(DMP) services down
+
+status:
+	@$(DMP) services status
+
+demo: up
+	@$(DMP) schema migrate
+	@$(DMP) generate --start $(DEMO_DATE) --days 1 --users $(DEMO_USERS)
+	@$(DMP) run $(DEMO_DATE)
+	@$(DMP) runs show $(DEMO_DATE)
+
+test: setup
+	@$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+airflow: up
+	@$(DMP) schema migrate
+	@$(DMP) airflow standalone
+
+# Re-resolve the pins after editing requirements.txt (needs a clean venv to see the new set).
+constraints:
+	rm -rf /tmp/dmp-constraints-venv
+	$(PYTHON) -m venv /tmp/dmp-constraints-venv
+	/tmp/dmp-constraints-venv/bin/pip install -q pip==$(PIP_VERSION)
+	/tmp/dmp-constraints-venv/bin/pip install -q -r requirements.txt
+	( echo "# Fully resolved pins for requirements.txt on Python 3.11 (make constraints)."; \
+	  /tmp/dmp-constraints-venv/bin/pip freeze --exclude-editable | sort -f ) > constraints.txt
+
+clean:
+	-@[ -x $(DMP) ] && $(DMP) services down
+	rm -rf $(VENV) var data

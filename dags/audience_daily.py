@@ -1,0 +1,74 @@
+"""
+### audience_daily: raw connection logs of one day -> events stored in Cassandra
+
+For its logical date D (the day processed; the run starts once D is over), this DAG:
+
+1. **wait_for_landing**: waits until D's folder in the landing location (`DMP_LANDING_DIR`,
+   `data/landing/` by default) holds raw files; gives up after 6 hours.
+2. **store_events**: a Spark job (`spark_jobs/store_events.py`, connection `spark_default`) reads
+   the day, quarantines rows that cannot be stored (with a reason, emails hashed) and upserts the
+   rest into `events_by_user`, partitioned by (user_id, day), with the retention TTL.
+   Re-running a day writes the same rows: event ids are deterministic.
+3. **report**: logs the day's figures (read = accepted + quarantined) and returns them.
+
+Run one day: `dmp run 2026-11-01` (or `airflow dags test audience_daily 2026-11-01`).
+Backfill: `dmp airflow backfill create --dag-id audience_daily --from-date 2026-11-01 --to-date 2026-11-07`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from airflow.sdk import Asset, CronDataIntervalTimetable, PokeReturnValue, dag, task
+from dmp_airflow.operators import DmpSparkSubmitOperator
+
+from dmp.settings import load
+
+SETTINGS = load()
+EVENTS_ASSET = Asset(f"cassandra://{SETTINGS.keyspace}/events_by_user", group="dmp")
+DAY = "{{ ds }}"
+LANDING_WAIT = dt.timedelta(hours=6)
+
+
+@dag(
+    dag_id="audience_daily",
+    # Interval timetable: the run for logical date D covers [D, D+1) and starts after D ends.
+    schedule=CronDataIntervalTimetable("0 0 * * *", timezone="UTC"),
+    start_date=dt.datetime(2026, 11, 1, tzinfo=dt.timezone.utc),
+    catchup=True,
+    max_active_runs=3,
+    doc_md=__doc__,
+    tags=["dmp", "daily", "events"],
+    default_args={
+        "owner": "dmp",
+        "retries": 2,
+        "retry_delay": dt.timedelta(minutes=2),
+        "retry_exponential_backoff": True,
+        "max_retry_delay": dt.timedelta(minutes=30),
+    },
+)
+def audience_daily():
+    @task.sensor(poke_interval=300, timeout=LANDING_WAIT.total_seconds(), mode="reschedule")
+    def wait_for_landing(day: str) -> PokeReturnValue:
+        from dmp.pipeline.landing import landing_files
+
+        files = landing_files(SETTINGS.landing_dir, dt.date.fromisoformat(day))
+        print(f"{len(files)} raw file(s) for {day} in {SETTINGS.landing_dir}")
+        return PokeReturnValue(is_done=bool(files), xcom_value=[str(path) for path in files])
+
+    store_events = DmpSparkSubmitOperator(
+        task_id="store_events", job="store_events", application_args=["--date", DAY], outlets=[EVENTS_ASSET]
+    )
+
+    @task
+    def report(day: str) -> dict:
+        from dmp.pipeline.runs import read_day_summary
+
+        summary = read_day_summary(SETTINGS, dt.date.fromisoformat(day))
+        print(summary)
+        return summary
+
+    wait_for_landing(DAY) >> store_events >> report(DAY)
+
+
+audience_daily()

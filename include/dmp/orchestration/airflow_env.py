@@ -1,0 +1,85 @@
+"""The environment Airflow runs in, built from the project's settings.
+
+`make airflow`, `dmp run`, `dmp airflow ...` and the tests all start Airflow through
+`airflow_environment()`, so they share one Airflow home inside the repo (`var/airflow`, SQLite
+metadata), the project's DAGs and plugins, no example DAGs, and the connections
+`cassandra_default` and `spark_default` derived from the same settings the CLI uses.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from dmp.errors import ServiceError
+from dmp.services.java import java17_environment
+from dmp.settings import Settings
+
+AIRFLOW_DB_TIMEOUT_SECONDS = 600
+
+
+def venv_bin() -> Path:
+    """The folder of the running interpreter, where pip put `airflow`, `spark-submit` and `dmp`."""
+    return Path(sys.executable).parent
+
+
+def airflow_environment(settings: Settings, base: dict[str, str] | None = None) -> dict[str, str]:
+    """A full process environment for running Airflow commands against the project."""
+    env = java17_environment(base)
+    python = str(venv_bin() / "python")
+    cassandra = {
+        "conn_type": "cassandra",
+        "host": ",".join(settings.cassandra_hosts),
+        "port": settings.cassandra_port,
+        "schema": settings.keyspace,
+    }
+    spark = {"conn_type": "spark", "host": settings.spark_master}
+    env.update(
+        {
+            "DMP_HOME": str(settings.home),
+            "AIRFLOW_HOME": str(settings.airflow_home),
+            "AIRFLOW__CORE__DAGS_FOLDER": str(settings.home / "dags"),
+            "AIRFLOW__CORE__PLUGINS_FOLDER": str(settings.home / "plugins"),
+            "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+            "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "True",
+            "AIRFLOW__CORE__DEFAULT_TIMEZONE": "utc",
+            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{settings.airflow_home / 'airflow.db'}",
+            "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": "admin:admin",
+            "AIRFLOW_CONN_CASSANDRA_DEFAULT": json.dumps(cassandra),
+            "AIRFLOW_CONN_SPARK_DEFAULT": json.dumps(spark),
+            "PYSPARK_PYTHON": python,
+            "PYSPARK_DRIVER_PYTHON": python,
+            "PATH": f"{venv_bin()}{os.pathsep}{env.get('PATH', '')}",
+        }
+    )
+    return env
+
+
+def run_airflow(settings: Settings, args: list[str], **kwargs) -> subprocess.CompletedProcess:
+    """Run the venv's `airflow` with the project's environment."""
+    settings.airflow_home.mkdir(parents=True, exist_ok=True)
+    return subprocess.run([str(venv_bin() / "airflow"), *args], env=airflow_environment(settings), **kwargs)
+
+
+def _airflow_version() -> str:
+    from importlib.metadata import version
+
+    return version("apache-airflow")
+
+
+def migrate_airflow_db(settings: Settings) -> bool:
+    """Create or upgrade the metadata database once per Airflow version; True when it ran."""
+    stamp = settings.airflow_home / f".db-migrated-{_airflow_version()}"
+    if stamp.is_file() and (settings.airflow_home / "airflow.db").is_file():
+        return False
+    result = run_airflow(
+        settings, ["db", "migrate"], capture_output=True, text=True, timeout=AIRFLOW_DB_TIMEOUT_SECONDS
+    )
+    if result.returncode != 0:
+        tail = "\n".join((result.stdout + result.stderr).strip().splitlines()[-20:])
+        raise ServiceError(f"`airflow db migrate` failed (Airflow home {settings.airflow_home}):\n{tail}")
+    stamp.write_text("ok\n")
+    return True

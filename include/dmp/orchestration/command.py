@@ -1,0 +1,69 @@
+"""`dmp run DATE` and `dmp airflow ...`: Airflow with the project's environment already set."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import re
+import subprocess
+
+from dmp import settings as settings_module
+from dmp.dates import parse_day
+from dmp.orchestration.airflow_env import airflow_environment, migrate_airflow_db, run_airflow, venv_bin
+from dmp.settings import Settings
+
+MAIN_DAG_ID = "audience_daily"
+# What `airflow dags test` says when a task starts or ends, or the run ends; the rest goes to the log file.
+_PROGRESS_RE = re.compile(r"\[DAG TEST\] (starting|end task) task_id=(\S+)|Marking run .* (successful|failed)|Task failed")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    run = subparsers.add_parser("run", help=f"run the {MAIN_DAG_ID} DAG for one day (airflow dags test)")
+    run.add_argument("date", help="the logical date, YYYY-MM-DD")
+    run.add_argument("--dag", default=MAIN_DAG_ID, help=f"DAG id (default {MAIN_DAG_ID})")
+    run.set_defaults(func=_run)
+
+    airflow = subparsers.add_parser(
+        "airflow", help="run any airflow command with the project's environment, e.g. `dmp airflow dags list`"
+    )
+    airflow.add_argument("airflow_args", nargs=argparse.REMAINDER, help="arguments passed to airflow")
+    airflow.set_defaults(func=_airflow)
+
+
+def _run(args: argparse.Namespace) -> int:
+    day = parse_day(args.date)
+    settings = settings_module.load()
+    migrate_airflow_db(settings)
+    return run_dag_test(settings, args.dag, day)
+
+
+def run_dag_test(settings: Settings, dag_id: str, day: dt.date) -> int:
+    """`airflow dags test` for one day: task progress on the console, the full output in a log file."""
+    log_path = settings.runs_dir / day.isoformat() / f"airflow-{dag_id}.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    print(f"running {dag_id} for {day} (airflow dags test; full log in {log_path})")
+    command = [str(venv_bin() / "airflow"), "dags", "test", dag_id, day.isoformat()]
+    with log_path.open("w") as log_file, subprocess.Popen(
+        command, env=airflow_environment(settings), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    ) as process:
+        for line in process.stdout:
+            log_file.write(line)
+            match = _PROGRESS_RE.search(line)
+            if match:
+                print(f"  {_progress_message(match)}", flush=True)
+    verdict = "succeeded" if process.returncode == 0 else f"FAILED (see {log_path})"
+    print(f"{dag_id} {day}: {verdict}")
+    return process.returncode
+
+
+def _progress_message(match: re.Match) -> str:
+    event, task_id, run_state = match.groups()
+    if task_id:
+        return f"{'started' if event == 'starting' else 'finished'} {task_id}"
+    return f"run {run_state}" if run_state else "a task failed (it is retried if it has retries left)"
+
+
+def _airflow(args: argparse.Namespace) -> int:
+    settings = settings_module.load()
+    migrate_airflow_db(settings)
+    return run_airflow(settings, list(args.airflow_args)).returncode

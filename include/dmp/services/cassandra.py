@@ -1,0 +1,220 @@
+"""The project's own single Cassandra 5.0 node: start, stop and tell its state.
+
+The node is a plain `CassandraDaemon` JVM on Java 17, with the jars Maven copied (see `jars.py`),
+the committed `services/cassandra/cassandra.yaml` and `logback.xml`, and its data and logs under
+`var/cassandra`. "Ready" means a CQL query is answered, not that the process exists. Starting a
+running node is a no-op; a failed start says why, with the log's path and last lines.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+import os
+import signal
+import socket
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from dmp.errors import ServiceError
+from dmp.services.jars import cassandra_jars
+from dmp.services.java import find_java17
+from dmp.settings import Settings
+from dmp.storage.session import release_version
+
+log = logging.getLogger(__name__)
+
+START_TIMEOUT_SECONDS = 180
+STOP_TIMEOUT_SECONDS = 60
+POLL_SECONDS = 1.0
+LOG_TAIL_LINES = 25
+STORAGE_PORT = 7000
+
+# From Cassandra 5.0's conf/jvm17-server.options: the module exports and opens the server needs on
+# Java 17, and G1 settings suited to a small heap.
+JVM17_FLAGS = (
+    "-XX:+UseG1GC", "-XX:+ParallelRefProcEnabled", "-XX:MaxTenuringThreshold=1",
+    "-XX:G1HeapRegionSize=16m", "-XX:MaxGCPauseMillis=300", "-XX:+CrashOnOutOfMemoryError",
+    "-Djdk.attach.allowAttachSelf=true", "-Dio.netty.tryReflectionSetAccessible=true",
+    "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
+    "--add-exports", "java.management.rmi/com.sun.jmx.remote.internal.rmi=ALL-UNNAMED",
+    "--add-exports", "java.rmi/sun.rmi.registry=ALL-UNNAMED",
+    "--add-exports", "java.rmi/sun.rmi.server=ALL-UNNAMED",
+    "--add-exports", "java.sql/java.sql=ALL-UNNAMED",
+    "--add-exports", "java.base/java.lang.ref=ALL-UNNAMED",
+    "--add-exports", "jdk.unsupported/sun.misc=ALL-UNNAMED",
+    "--add-exports", "jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED",
+    "--add-exports", "jdk.attach/sun.tools.attach=ALL-UNNAMED",
+    "--add-opens", "java.base/java.lang.module=ALL-UNNAMED",
+    "--add-opens", "java.base/jdk.internal.loader=ALL-UNNAMED",
+    "--add-opens", "java.base/jdk.internal.ref=ALL-UNNAMED",
+    "--add-opens", "java.base/jdk.internal.reflect=ALL-UNNAMED",
+    "--add-opens", "java.base/jdk.internal.math=ALL-UNNAMED",
+    "--add-opens", "java.base/jdk.internal.module=ALL-UNNAMED",
+    "--add-opens", "java.base/jdk.internal.util.jar=ALL-UNNAMED",
+    "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
+    "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
+    "--add-opens", "java.base/java.io=ALL-UNNAMED",
+    "--add-opens", "java.base/java.lang.reflect=ALL-UNNAMED",
+    "--add-opens", "jdk.compiler/com.sun.tools.javac=ALL-UNNAMED",
+    "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+    "--add-opens", "java.base/java.util=ALL-UNNAMED",
+)
+# A lone node has no ring to wait for; the default 30 s delay only slows every start.
+SINGLE_NODE_RING_DELAY_MS = 1000
+
+
+class State(enum.Enum):
+    RUNNING = "running"
+    STARTING = "starting"
+    STOPPED = "stopped"
+
+
+@dataclass(frozen=True)
+class NodeStatus:
+    state: State
+    pid: int | None = None
+    version: str | None = None
+
+    def describe(self, node: "CassandraNode") -> str:
+        where = f"{node.settings.cassandra_hosts[0]}:{node.settings.cassandra_port}"
+        if self.state is State.RUNNING:
+            return f"Cassandra {self.version} is running (pid {self.pid}) at {where}; logs in {node.log_dir}"
+        if self.state is State.STARTING:
+            return f"Cassandra is starting (pid {self.pid}) but does not answer CQL at {where} yet; logs in {node.log_dir}"
+        return f"Cassandra is stopped (data in {node.data_dir})"
+
+
+class CassandraNode:
+    """The local node described by the settings."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.data_dir = settings.cassandra_dir
+        self.log_dir = settings.cassandra_dir / "logs"
+        self.pid_file = settings.cassandra_dir / "cassandra.pid"
+        self.system_log = self.log_dir / "system.log"
+        self.stdout_log = self.log_dir / "stdout.log"
+
+    def _pid(self) -> int | None:
+        """The pid of our daemon when its process is alive; a stale pid file is removed."""
+        try:
+            pid = int(self.pid_file.read_text().strip())
+        except (FileNotFoundError, ValueError):
+            return None
+        if _is_our_daemon(pid):
+            return pid
+        self.pid_file.unlink(missing_ok=True)
+        return None
+
+    def status(self) -> NodeStatus:
+        pid = self._pid()
+        if pid is None:
+            return NodeStatus(State.STOPPED)
+        version = release_version(self.settings)
+        return NodeStatus(State.RUNNING if version else State.STARTING, pid, version)
+
+    def start(self, timeout: float = START_TIMEOUT_SECONDS) -> NodeStatus:
+        """Start the node and wait until it answers CQL; no-op when it already runs."""
+        current = self.status()
+        if current.state is State.RUNNING:
+            log.info("Cassandra already running (pid %s): nothing to do", current.pid)
+            return current
+        if current.state is State.STOPPED:
+            self._check_ports_free()
+            self._spawn()
+        return self.wait_ready(timeout)
+
+    def _check_ports_free(self) -> None:
+        for port, setting in ((self.settings.cassandra_port, "DMP_CASSANDRA_PORT"), (STORAGE_PORT, None)):
+            if _port_in_use(port):
+                hint = f" or set {setting} to a free port" if setting else ""
+                raise ServiceError(
+                    f"Port {port} on 127.0.0.1 is taken by another process, so the project's Cassandra "
+                    f"cannot listen there. Stop that process (`ss -ltnp | grep {port}` shows it){hint}."
+                )
+
+    def _command(self) -> list[str]:
+        jars = cassandra_jars(self.settings).jars()
+        conf = self.settings.home / "services" / "cassandra"
+        heap = self.settings.cassandra_heap
+        return [
+            str(find_java17() / "bin" / "java"),
+            f"-Xms{heap}", f"-Xmx{heap}", *JVM17_FLAGS,
+            f"-Dcassandra.config=file://{conf / 'cassandra.yaml'}",
+            f"-Dlogback.configurationFile={conf / 'logback.xml'}",
+            f"-Dcassandra.logdir={self.log_dir}",
+            f"-Dcassandra.storagedir={self.data_dir}",
+            f"-Dcassandra.native_transport_port={self.settings.cassandra_port}",
+            f"-Dcassandra.ring_delay_ms={SINGLE_NODE_RING_DELAY_MS}",
+            "-Dcassandra-foreground=yes",
+            "-cp", os.pathsep.join(str(jar) for jar in jars),
+            "org.apache.cassandra.service.CassandraDaemon",
+        ]
+
+    def _spawn(self) -> None:
+        command = self._command()
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        with self.stdout_log.open("ab") as out:
+            process = subprocess.Popen(
+                command, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+                cwd=self.data_dir, start_new_session=True,
+            )
+        self.pid_file.write_text(f"{process.pid}\n")
+        log.info("started Cassandra (pid %s), waiting for CQL on port %s", process.pid, self.settings.cassandra_port)
+
+    def wait_ready(self, timeout: float) -> NodeStatus:
+        """Poll until a CQL query is answered; fail with the log's tail when the JVM dies or stalls."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            status = self.status()
+            if status.state is State.RUNNING:
+                return status
+            if status.state is State.STOPPED:
+                raise ServiceError(f"Cassandra exited during start-up.\n{self._log_tail()}")
+            time.sleep(POLL_SECONDS)
+        raise ServiceError(f"Cassandra did not answer CQL within {timeout:.0f} s.\n{self._log_tail()}")
+
+    def _log_tail(self) -> str:
+        sections = []
+        for path in (self.system_log, self.stdout_log):
+            if path.is_file():
+                lines = path.read_text(errors="replace").splitlines()[-LOG_TAIL_LINES:]
+                sections.append(f"Last lines of {path}:\n" + "\n".join(lines))
+        return "\n\n".join(sections) or f"No log was written in {self.log_dir}."
+
+    def stop(self, timeout: float = STOP_TIMEOUT_SECONDS) -> bool:
+        """Stop the node cleanly (SIGTERM runs Cassandra's shutdown hook); True when it was running."""
+        pid = self._pid()
+        if pid is None:
+            return False
+        os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and _is_our_daemon(pid):
+            time.sleep(0.2)
+        if _is_our_daemon(pid):
+            log.warning("Cassandra (pid %s) ignored SIGTERM for %s s; killing it", pid, timeout)
+            os.kill(pid, signal.SIGKILL)
+        self.pid_file.unlink(missing_ok=True)
+        return True
+
+
+def _is_our_daemon(pid: int) -> bool:
+    """True when `pid` is alive and runs CassandraDaemon (pids get reused after a reboot)."""
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z" and b"CassandraDaemon" in cmdline
+
+
+def _port_in_use(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.settimeout(0.5)
+        return probe.connect_ex(("127.0.0.1", port)) == 0

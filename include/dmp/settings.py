@@ -1,0 +1,141 @@
+"""Project settings: where things live and which services to talk to.
+
+Every value comes from a `DMP_*` environment variable with a local default, so the same code runs
+on one machine (the project's Cassandra node, Spark `local[*]`) and on a cluster (contact points,
+a Spark master) by configuration alone. Code reads settings through `load()`; nothing else in the
+package reads `os.environ` for configuration.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dmp.errors import ConfigError
+
+DEFAULT_KEYSPACE = "dmp"
+DEFAULT_EVENTS_TTL_DAYS = 30
+DEFAULT_CASSANDRA_HEAP = "2G"
+DEFAULT_SPARK_MASTER = "local[*]"
+SECONDS_PER_DAY = 86_400
+
+
+def _project_home() -> Path:
+    """The repository root: `include/dmp/settings.py` sits two folders below it."""
+    return Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class Replication:
+    """Keyspace replication: SimpleStrategy with a factor, or NetworkTopologyStrategy per DC."""
+
+    strategy: str
+    factors: dict[str, int] = field(default_factory=dict)
+
+    def as_cql(self) -> str:
+        """The CQL map literal for `CREATE KEYSPACE ... WITH replication = ...`."""
+        if self.strategy == "SimpleStrategy":
+            return f"{{'class': 'SimpleStrategy', 'replication_factor': {self.factors['rf']}}}"
+        per_dc = ", ".join(f"'{dc}': {rf}" for dc, rf in sorted(self.factors.items()))
+        return f"{{'class': 'NetworkTopologyStrategy', {per_dc}}}"
+
+
+def parse_replication(text: str) -> Replication:
+    """Parse `SimpleStrategy:1` or `NetworkTopologyStrategy:dc1=3,dc2=2`."""
+    strategy, _, spec = text.strip().partition(":")
+    try:
+        if strategy == "SimpleStrategy":
+            return Replication(strategy, {"rf": int(spec or "1")})
+        if strategy == "NetworkTopologyStrategy":
+            pairs = (item.split("=") for item in spec.split(",") if item)
+            factors = {dc.strip(): int(rf) for dc, rf in pairs}
+            if factors:
+                return Replication(strategy, factors)
+    except ValueError:
+        pass
+    raise ConfigError(
+        f"DMP_REPLICATION={text!r} is not understood. Use 'SimpleStrategy:1' for one node or "
+        "'NetworkTopologyStrategy:dc1=3,dc2=3' for a cluster."
+    )
+
+
+@dataclass(frozen=True)
+class Settings:
+    """A resolved view of the environment; build it with `load()`."""
+
+    home: Path
+    var_dir: Path
+    landing_dir: str
+    quarantine_dir: str
+    cassandra_hosts: tuple[str, ...]
+    cassandra_port: int
+    cassandra_heap: str
+    keyspace: str
+    replication: Replication
+    events_ttl_days: int
+    spark_master: str
+    spark_driver_memory: str
+
+    @property
+    def cassandra_jars_dir(self) -> Path:
+        return self.var_dir / "lib" / "cassandra"
+
+    @property
+    def connector_jars_dir(self) -> Path:
+        return self.var_dir / "lib" / "spark-connector"
+
+    @property
+    def cassandra_dir(self) -> Path:
+        """Data, commit log, hints and logs of the local node."""
+        return self.var_dir / "cassandra"
+
+    @property
+    def runs_dir(self) -> Path:
+        """One folder per processed day with each step's figures (JSON)."""
+        return self.var_dir / "runs"
+
+    @property
+    def airflow_home(self) -> Path:
+        return self.var_dir / "airflow"
+
+    @property
+    def events_ttl_seconds(self) -> int:
+        return self.events_ttl_days * SECONDS_PER_DAY
+
+
+def _int_setting(env: dict[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} must be a whole number.") from None
+    if value <= 0:
+        raise ConfigError(f"{name}={raw!r} must be greater than zero.")
+    return value
+
+
+def load(env: dict[str, str] | None = None) -> Settings:
+    """Read the settings from `env` (the process environment by default)."""
+    env = dict(os.environ if env is None else env)
+    home = Path(env.get("DMP_HOME") or _project_home()).resolve()
+    var_dir = Path(env.get("DMP_VAR_DIR") or home / "var").resolve()
+    hosts = tuple(h.strip() for h in env.get("DMP_CASSANDRA_HOSTS", "127.0.0.1").split(",") if h.strip())
+    if not hosts:
+        raise ConfigError("DMP_CASSANDRA_HOSTS is empty: give one or more contact points, comma separated.")
+    return Settings(
+        home=home,
+        var_dir=var_dir,
+        landing_dir=env.get("DMP_LANDING_DIR") or str(home / "data" / "landing"),
+        quarantine_dir=env.get("DMP_QUARANTINE_DIR") or str(home / "data" / "quarantine"),
+        cassandra_hosts=hosts,
+        cassandra_port=_int_setting(env, "DMP_CASSANDRA_PORT", 9042),
+        cassandra_heap=env.get("DMP_CASSANDRA_HEAP") or DEFAULT_CASSANDRA_HEAP,
+        keyspace=env.get("DMP_KEYSPACE") or DEFAULT_KEYSPACE,
+        replication=parse_replication(env.get("DMP_REPLICATION") or "SimpleStrategy:1"),
+        events_ttl_days=_int_setting(env, "DMP_EVENTS_TTL_DAYS", DEFAULT_EVENTS_TTL_DAYS),
+        spark_master=env.get("DMP_SPARK_MASTER") or DEFAULT_SPARK_MASTER,
+        spark_driver_memory=env.get("DMP_SPARK_DRIVER_MEMORY") or "4g",
+    )

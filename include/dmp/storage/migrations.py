@@ -1,0 +1,117 @@
+"""Versioned CQL schema migrations, applied in order and recorded in the keyspace.
+
+Migration files live in `dmp/storage/migrations/NNNN_name.cql`: CQL statements separated by `;`,
+with `${keyspace}` and setting placeholders (`${events_ttl_seconds}`) filled from the settings.
+Each applied file is recorded with its checksum in `schema_migrations`; applying again changes
+nothing, and an applied file that was edited afterwards is refused (add a new migration instead).
+The keyspace itself is created from the settings (replication differs between a laptop and a
+cluster), and the events table's retention follows `DMP_EVENTS_TTL_DAYS` on every run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from importlib import resources
+from string import Template
+
+from dmp.errors import ConfigError
+from dmp.settings import Settings
+
+_FILE_RE = re.compile(r"^(\d{4})_([a-z0-9_]+)\.cql$")
+_COMMENT_RE = re.compile(r"^\s*--.*$", re.MULTILINE)
+SCHEMA_TABLE = "schema_migrations"
+EVENTS_TABLE = "events_by_user"
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    text: str
+
+    @property
+    def checksum(self) -> str:
+        return hashlib.sha256(self.text.encode()).hexdigest()[:16]
+
+    def statements(self, settings: Settings) -> list[str]:
+        """The file's statements with the settings filled in."""
+        values = {"keyspace": settings.keyspace, "events_ttl_seconds": settings.events_ttl_seconds}
+        try:
+            cql = Template(_COMMENT_RE.sub("", self.text)).substitute(values)
+        except (KeyError, ValueError) as error:
+            raise ConfigError(f"Migration {self.version:04d}_{self.name}.cql has an unknown placeholder: {error}") from None
+        return [statement.strip() for statement in cql.split(";") if statement.strip()]
+
+
+def available_migrations() -> list[Migration]:
+    """The packaged migration files, in version order."""
+    found = []
+    for entry in resources.files("dmp.storage").joinpath("migrations").iterdir():
+        match = _FILE_RE.match(entry.name)
+        if match:
+            found.append(Migration(int(match.group(1)), match.group(2), entry.read_text(encoding="utf-8")))
+    found.sort(key=lambda migration: migration.version)
+    versions = [migration.version for migration in found]
+    if len(set(versions)) != len(versions):
+        raise ConfigError(f"Two migration files share a version number: {versions}")
+    return found
+
+
+def _ensure_keyspace(session, settings: Settings) -> None:
+    session.execute(
+        f"CREATE KEYSPACE IF NOT EXISTS {settings.keyspace} "
+        f"WITH replication = {settings.replication.as_cql()} AND durable_writes = true"
+    )
+    session.execute(
+        f"CREATE TABLE IF NOT EXISTS {settings.keyspace}.{SCHEMA_TABLE} ("
+        "version int PRIMARY KEY, name text, checksum text, applied_at timestamp)"
+    )
+
+
+def applied_versions(session, settings: Settings) -> dict[int, str]:
+    """Version -> checksum of the migrations already applied."""
+    rows = session.execute(f"SELECT version, checksum FROM {settings.keyspace}.{SCHEMA_TABLE}")
+    return {row.version: row.checksum for row in rows}
+
+
+def _sync_retention(session, settings: Settings) -> bool:
+    """Apply a changed DMP_EVENTS_TTL_DAYS to the events table; True when it changed."""
+    row = session.execute(
+        "SELECT default_time_to_live FROM system_schema.tables WHERE keyspace_name = %s AND table_name = %s",
+        (settings.keyspace, EVENTS_TABLE),
+    ).one()
+    if row is None or row.default_time_to_live == settings.events_ttl_seconds:
+        return False
+    session.execute(
+        f"ALTER TABLE {settings.keyspace}.{EVENTS_TABLE} WITH default_time_to_live = {settings.events_ttl_seconds}"
+    )
+    return True
+
+
+def migrate(session, settings: Settings) -> list[str]:
+    """Bring the keyspace to the newest schema; returns what was done, empty when nothing was."""
+    _ensure_keyspace(session, settings)
+    done = applied_versions(session, settings)
+    changes = []
+    for migration in available_migrations():
+        label = f"{migration.version:04d}_{migration.name}"
+        if migration.version in done:
+            if done[migration.version] != migration.checksum:
+                raise ConfigError(
+                    f"Migration {label}.cql changed after it was applied to keyspace {settings.keyspace}. "
+                    "Applied migrations are history: revert the edit and add a new migration file."
+                )
+            continue
+        for statement in migration.statements(settings):
+            session.execute(statement)
+        session.execute(
+            f"INSERT INTO {settings.keyspace}.{SCHEMA_TABLE} (version, name, checksum, applied_at) "
+            "VALUES (%s, %s, %s, toTimestamp(now()))",
+            (migration.version, migration.name, migration.checksum),
+        )
+        changes.append(f"applied {label}")
+    if _sync_retention(session, settings):
+        changes.append(f"set {EVENTS_TABLE} retention to {settings.events_ttl_days} days")
+    return changes

@@ -1,0 +1,75 @@
+"""Connections to Cassandra through the DataStax Python driver.
+
+One place builds the driver's `Cluster` from the settings (contact points, port), so the CLI, the
+Airflow tasks and the tests all reach the same node the same way. Spark goes through the connector
+instead (see `dmp.spark`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from dmp.errors import ServiceError
+from dmp.settings import Settings
+
+CONNECT_TIMEOUT_SECONDS = 10
+REQUEST_TIMEOUT_SECONDS = 60
+
+
+def _cluster(settings: Settings, connect_timeout: float = CONNECT_TIMEOUT_SECONDS):
+    # Imported here: the driver is heavy and DAG files import this package at parse time.
+    from cassandra.cluster import Cluster
+    from cassandra.policies import RoundRobinPolicy
+
+    return Cluster(
+        contact_points=list(settings.cassandra_hosts),
+        port=settings.cassandra_port,
+        connect_timeout=connect_timeout,
+        control_connection_timeout=connect_timeout,
+        load_balancing_policy=RoundRobinPolicy(),
+        protocol_version=5,
+    )
+
+
+@contextmanager
+def cassandra_session(settings: Settings, keyspace: str | None = None) -> Iterator:
+    """A driver session on the configured cluster, closed on exit; a clear error when it is down."""
+    from cassandra.cluster import NoHostAvailable
+
+    cluster = _cluster(settings)
+    try:
+        session = cluster.connect(keyspace)
+    except NoHostAvailable as error:
+        cluster.shutdown()
+        where = ", ".join(f"{host}:{settings.cassandra_port}" for host in settings.cassandra_hosts)
+        raise ServiceError(
+            f"Cassandra does not answer at {where}. Start the local node with `dmp services up` "
+            f"(or check DMP_CASSANDRA_HOSTS / DMP_CASSANDRA_PORT). Driver said: {error}"
+        ) from None
+    session.default_timeout = REQUEST_TIMEOUT_SECONDS
+    try:
+        yield session
+    finally:
+        cluster.shutdown()
+
+
+def release_version(settings: Settings, timeout: float = 3.0) -> str | None:
+    """Cassandra's version when a CQL query is answered, None when nothing answers."""
+    from cassandra.cluster import NoHostAvailable, OperationTimedOut
+
+    # A node that is still starting refuses connections: expected while polling, not worth a warning.
+    driver_log = logging.getLogger("cassandra")
+    previous_level = driver_log.level
+    driver_log.setLevel(logging.CRITICAL)
+    cluster = _cluster(settings, connect_timeout=timeout)
+    try:
+        session = cluster.connect()
+        row = session.execute("SELECT release_version FROM system.local", timeout=timeout).one()
+        return row.release_version
+    except (NoHostAvailable, OperationTimedOut, OSError):
+        return None
+    finally:
+        cluster.shutdown()
+        driver_log.setLevel(previous_level)
