@@ -34,7 +34,7 @@ LANDING_WAIT = dt.timedelta(hours=6)
     dag_id="audience_daily",
     # Interval timetable: the run for logical date D covers [D, D+1) and starts after D ends.
     schedule=CronDataIntervalTimetable("0 0 * * *", timezone="UTC"),
-    start_date=dt.datetime(2026, 11, 1, tzinfo=dt.timezone.utc),
+    start_date=dt.datetime.combine(SETTINGS.pipeline_start, dt.time(), tzinfo=dt.timezone.utc),
     catchup=True,
     max_active_runs=3,
     doc_md=__doc__,

@@ -8,6 +8,7 @@ package reads `os.environ` for configuration.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,7 @@ DEFAULT_KEYSPACE = "dmp"
 DEFAULT_EVENTS_TTL_DAYS = 30
 DEFAULT_CASSANDRA_HEAP = "2G"
 DEFAULT_SPARK_MASTER = "local[*]"
+DEFAULT_PIPELINE_START = "2026-11-01"
 SECONDS_PER_DAY = 86_400
 
 
@@ -68,12 +70,15 @@ class Settings:
     var_dir: Path
     landing_dir: str
     quarantine_dir: str
+    runs_dir: Path
     cassandra_hosts: tuple[str, ...]
     cassandra_port: int
+    cassandra_storage_port: int
     cassandra_heap: str
     keyspace: str
     replication: Replication
     events_ttl_days: int
+    pipeline_start: dt.date
     spark_master: str
     spark_driver_memory: str
 
@@ -89,11 +94,6 @@ class Settings:
     def cassandra_dir(self) -> Path:
         """Data, commit log, hints and logs of the local node."""
         return self.var_dir / "cassandra"
-
-    @property
-    def runs_dir(self) -> Path:
-        """One folder per processed day with each step's figures (JSON)."""
-        return self.var_dir / "runs"
 
     @property
     def airflow_home(self) -> Path:
@@ -117,6 +117,14 @@ def _int_setting(env: dict[str, str], name: str, default: int) -> int:
     return value
 
 
+def _date_setting(env: dict[str, str], name: str, default: str) -> dt.date:
+    raw = env.get(name) or default
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} must be a date, YYYY-MM-DD.") from None
+
+
 def load(env: dict[str, str] | None = None) -> Settings:
     """Read the settings from `env` (the process environment by default)."""
     env = dict(os.environ if env is None else env)
@@ -130,12 +138,17 @@ def load(env: dict[str, str] | None = None) -> Settings:
         var_dir=var_dir,
         landing_dir=env.get("DMP_LANDING_DIR") or str(home / "data" / "landing"),
         quarantine_dir=env.get("DMP_QUARANTINE_DIR") or str(home / "data" / "quarantine"),
+        # One folder per processed day with each step's figures (JSON) and the run's log.
+        runs_dir=Path(env.get("DMP_RUNS_DIR") or var_dir / "runs").resolve(),
         cassandra_hosts=hosts,
         cassandra_port=_int_setting(env, "DMP_CASSANDRA_PORT", 9042),
+        cassandra_storage_port=_int_setting(env, "DMP_CASSANDRA_STORAGE_PORT", 7000),
         cassandra_heap=env.get("DMP_CASSANDRA_HEAP") or DEFAULT_CASSANDRA_HEAP,
         keyspace=env.get("DMP_KEYSPACE") or DEFAULT_KEYSPACE,
         replication=parse_replication(env.get("DMP_REPLICATION") or "SimpleStrategy:1"),
         events_ttl_days=_int_setting(env, "DMP_EVENTS_TTL_DAYS", DEFAULT_EVENTS_TTL_DAYS),
+        # The daily DAG's start date: the first day the schedule (and catchup) covers.
+        pipeline_start=_date_setting(env, "DMP_PIPELINE_START", DEFAULT_PIPELINE_START),
         spark_master=env.get("DMP_SPARK_MASTER") or DEFAULT_SPARK_MASTER,
         spark_driver_memory=env.get("DMP_SPARK_DRIVER_MEMORY") or "4g",
     )

@@ -9,6 +9,7 @@ import subprocess
 
 from dmp import settings as settings_module
 from dmp.dates import parse_day
+from dmp.errors import InputError
 from dmp.orchestration.airflow_env import airflow_environment, migrate_airflow_db, run_airflow, venv_bin
 from dmp.settings import Settings
 
@@ -33,6 +34,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def _run(args: argparse.Namespace) -> int:
     day = parse_day(args.date)
     settings = settings_module.load()
+    if day < settings.pipeline_start:
+        raise InputError(
+            f"{day} is before the pipeline's start date {settings.pipeline_start}, so the DAG has no run for it. "
+            f"Set DMP_PIPELINE_START={day} (or earlier) to process older days."
+        )
     migrate_airflow_db(settings)
     return run_dag_test(settings, args.dag, day)
 

@@ -30,7 +30,6 @@ START_TIMEOUT_SECONDS = 180
 STOP_TIMEOUT_SECONDS = 60
 POLL_SECONDS = 1.0
 LOG_TAIL_LINES = 25
-STORAGE_PORT = 7000
 
 # From Cassandra 5.0's conf/jvm17-server.options: the module exports and opens the server needs on
 # Java 17, and G1 settings suited to a small heap.
@@ -122,18 +121,23 @@ class CassandraNode:
         if current.state is State.RUNNING:
             log.info("Cassandra already running (pid %s): nothing to do", current.pid)
             return current
+        spawned = None
         if current.state is State.STOPPED:
             self._check_ports_free()
-            self._spawn()
-        return self.wait_ready(timeout)
+            spawned = self._spawn()
+        return self.wait_ready(timeout, spawned)
 
     def _check_ports_free(self) -> None:
-        for port, setting in ((self.settings.cassandra_port, "DMP_CASSANDRA_PORT"), (STORAGE_PORT, None)):
+        ports = (
+            (self.settings.cassandra_port, "DMP_CASSANDRA_PORT"),
+            (self.settings.cassandra_storage_port, "DMP_CASSANDRA_STORAGE_PORT"),
+        )
+        for port, setting in ports:
             if _port_in_use(port):
-                hint = f" or set {setting} to a free port" if setting else ""
                 raise ServiceError(
                     f"Port {port} on 127.0.0.1 is taken by another process, so the project's Cassandra "
-                    f"cannot listen there. Stop that process (`ss -ltnp | grep {port}` shows it){hint}."
+                    f"cannot listen there. Stop that process (`ss -ltnp | grep {port}` shows it) "
+                    f"or set {setting} to a free port."
                 )
 
     def _command(self) -> list[str]:
@@ -148,13 +152,14 @@ class CassandraNode:
             f"-Dcassandra.logdir={self.log_dir}",
             f"-Dcassandra.storagedir={self.data_dir}",
             f"-Dcassandra.native_transport_port={self.settings.cassandra_port}",
+            f"-Dcassandra.storage_port={self.settings.cassandra_storage_port}",
             f"-Dcassandra.ring_delay_ms={SINGLE_NODE_RING_DELAY_MS}",
             "-Dcassandra-foreground=yes",
             "-cp", os.pathsep.join(str(jar) for jar in jars),
             "org.apache.cassandra.service.CassandraDaemon",
         ]
 
-    def _spawn(self) -> None:
+    def _spawn(self) -> subprocess.Popen:
         command = self._command()
         self.log_dir.mkdir(parents=True, exist_ok=True)
         with self.stdout_log.open("ab") as out:
@@ -164,15 +169,27 @@ class CassandraNode:
             )
         self.pid_file.write_text(f"{process.pid}\n")
         log.info("started Cassandra (pid %s), waiting for CQL on port %s", process.pid, self.settings.cassandra_port)
+        return process
 
-    def wait_ready(self, timeout: float) -> NodeStatus:
-        """Poll until a CQL query is answered; fail with the log's tail when the JVM dies or stalls."""
+    def wait_ready(self, timeout: float, spawned: subprocess.Popen | None = None) -> NodeStatus:
+        """Poll until a CQL query is answered; fail with the log's tail when the JVM dies or stalls.
+
+        When this process spawned the JVM, its exit is read from the child itself: /proc can show
+        a java launcher that re-executes itself without its arguments for an instant.
+        """
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            status = self.status()
+            if spawned is None:
+                status = self.status()
+                exited = status.state is State.STOPPED
+            else:
+                version = release_version(self.settings)
+                status = NodeStatus(State.RUNNING if version else State.STARTING, spawned.pid, version)
+                exited = spawned.poll() is not None
             if status.state is State.RUNNING:
                 return status
-            if status.state is State.STOPPED:
+            if exited:
+                self.pid_file.unlink(missing_ok=True)
                 raise ServiceError(f"Cassandra exited during start-up.\n{self._log_tail()}")
             time.sleep(POLL_SECONDS)
         raise ServiceError(f"Cassandra did not answer CQL within {timeout:.0f} s.\n{self._log_tail()}")
@@ -211,7 +228,8 @@ def _is_our_daemon(pid: int) -> bool:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
     except (OSError, IndexError):
         return False
-    return state != "Z" and b"CassandraDaemon" in cmdline
+    # An empty command line is a process between two execs (the java launcher re-executes itself).
+    return state != "Z" and (b"CassandraDaemon" in cmdline or cmdline == b"")
 
 
 def _port_in_use(port: int) -> bool:

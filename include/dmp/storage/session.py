@@ -20,15 +20,16 @@ REQUEST_TIMEOUT_SECONDS = 60
 
 def _cluster(settings: Settings, connect_timeout: float = CONNECT_TIMEOUT_SECONDS):
     # Imported here: the driver is heavy and DAG files import this package at parse time.
-    from cassandra.cluster import Cluster
+    from cassandra.cluster import EXEC_PROFILE_DEFAULT, Cluster, ExecutionProfile
     from cassandra.policies import RoundRobinPolicy
 
+    profile = ExecutionProfile(load_balancing_policy=RoundRobinPolicy(), request_timeout=REQUEST_TIMEOUT_SECONDS)
     return Cluster(
         contact_points=list(settings.cassandra_hosts),
         port=settings.cassandra_port,
         connect_timeout=connect_timeout,
         control_connection_timeout=connect_timeout,
-        load_balancing_policy=RoundRobinPolicy(),
+        execution_profiles={EXEC_PROFILE_DEFAULT: profile},
         protocol_version=5,
     )
 
@@ -48,7 +49,6 @@ def cassandra_session(settings: Settings, keyspace: str | None = None) -> Iterat
             f"Cassandra does not answer at {where}. Start the local node with `dmp services up` "
             f"(or check DMP_CASSANDRA_HOSTS / DMP_CASSANDRA_PORT). Driver said: {error}"
         ) from None
-    session.default_timeout = REQUEST_TIMEOUT_SECONDS
     try:
         yield session
     finally:
