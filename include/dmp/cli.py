@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "dmp.generate.command",
     "dmp.orchestration.command",
     "dmp.pipeline.command",
+    "dmp.tagging.command",
 )
 
 
@@ -41,7 +42,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    for noisy in ("cassandra", "py4j"):
+    for noisy in ("cassandra", "py4j", "gensim"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     try:
         return int(args.func(args) or 0)

@@ -20,6 +20,7 @@ DEFAULT_EVENTS_TTL_DAYS = 30
 DEFAULT_CASSANDRA_HEAP = "2G"
 DEFAULT_SPARK_MASTER = "local[*]"
 DEFAULT_PIPELINE_START = "2026-11-01"
+DEFAULT_PAGE_INDEX_TTL_DAYS = 7
 SECONDS_PER_DAY = 86_400
 
 
@@ -71,6 +72,10 @@ class Settings:
     landing_dir: str
     quarantine_dir: str
     runs_dir: Path
+    model_dir: Path
+    taxonomy_file: Path
+    rules_file: Path | None
+    page_index_ttl_days: int
     cassandra_hosts: tuple[str, ...]
     cassandra_port: int
     cassandra_storage_port: int
@@ -125,6 +130,14 @@ def _date_setting(env: dict[str, str], name: str, default: str) -> dt.date:
         raise ConfigError(f"{name}={raw!r} must be a date, YYYY-MM-DD.") from None
 
 
+def _rules_file(env: dict[str, str], home: Path) -> Path | None:
+    """DMP_RULES when set (it must exist); otherwise the project's rules file if there is one."""
+    if env.get("DMP_RULES"):
+        return Path(env["DMP_RULES"])
+    default = home / "taxonomy" / "rules.yaml"
+    return default if default.is_file() else None
+
+
 def load(env: dict[str, str] | None = None) -> Settings:
     """Read the settings from `env` (the process environment by default)."""
     env = dict(os.environ if env is None else env)
@@ -140,6 +153,12 @@ def load(env: dict[str, str] | None = None) -> Settings:
         quarantine_dir=env.get("DMP_QUARANTINE_DIR") or str(home / "data" / "quarantine"),
         # One folder per processed day with each step's figures (JSON) and the run's log.
         runs_dir=Path(env.get("DMP_RUNS_DIR") or var_dir / "runs").resolve(),
+        # Models in versioned folders; `current` points at the one in use.
+        model_dir=Path(env.get("DMP_MODEL_DIR") or var_dir / "models").resolve(),
+        taxonomy_file=Path(env.get("DMP_TAXONOMY") or home / "taxonomy" / "themes.yaml"),
+        rules_file=_rules_file(env, home),
+        # Pages are re-tagged after this many days (a page's content drifts; see the seeds' 7 days).
+        page_index_ttl_days=_int_setting(env, "DMP_PAGE_INDEX_TTL_DAYS", DEFAULT_PAGE_INDEX_TTL_DAYS),
         cassandra_hosts=hosts,
         cassandra_port=_int_setting(env, "DMP_CASSANDRA_PORT", 9042),
         cassandra_storage_port=_int_setting(env, "DMP_CASSANDRA_STORAGE_PORT", 7000),

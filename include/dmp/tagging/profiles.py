@@ -1,0 +1,135 @@
+"""Theme profiles: from a few seed words to a weight for every word of the model, per theme.
+
+Seed words alone are too few to tag real pages (a URL rarely contains them), and a plain mean of
+word vectors compared with seed centroids is dragged around by generic words. So a profile is
+learnt, without labels, from the corpus the model was trained on (one round of self-training):
+
+1. each corpus document becomes an IDF-weighted mean of its word vectors;
+2. documents are scored by cosine to each theme's seed centroid, and the more confident half of
+   each theme's documents (by margin over the runner-up) become its examples;
+3. a multinomial naive Bayes over the examples gives every vocabulary word a log-probability per
+   theme; centred across themes, that is the word's weight for each theme.
+
+Words that the examples never contain get weights from their vector's cosine to each theme's
+centroid of examples instead, so rare words still count. Profiles depend on (model, taxonomy)
+only and are cached in the model folder, keyed by the taxonomy's digest.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from dmp.tagging.model import EmbeddingModel
+from dmp.tagging.taxonomy import Taxonomy, check_against_vocabulary
+
+log = logging.getLogger(__name__)
+
+PROFILES_FOLDER = "profiles"
+CONFIDENT_SHARE = 0.5  # of each theme's documents, the most confident, become its examples
+SMOOTHING = 0.1  # additive smoothing of word counts per theme
+UNSEEN_WORD_WEIGHT = 2.0  # scale of the cosine-based weight of words no example contains
+BATCH_DOCS = 100_000
+
+
+@dataclass(frozen=True)
+class ThemeProfiles:
+    """Per-word theme weights (vocabulary x themes) and per-theme prior log-probabilities."""
+
+    themes: tuple[str, ...]
+    weights: np.ndarray  # float32 (vocabulary, themes)
+    priors: np.ndarray  # float32 (themes,)
+    idf: np.ndarray  # float32 (vocabulary,)
+    examples: np.ndarray  # int64 (themes,): examples per theme
+
+
+def theme_profiles(model: EmbeddingModel, taxonomy: Taxonomy) -> ThemeProfiles:
+    """The profiles for (model, taxonomy), from the model folder's cache when present."""
+    cache = model.path / PROFILES_FOLDER / f"{taxonomy.digest}.npz"
+    if cache.is_file():
+        stored = np.load(cache)
+        return ThemeProfiles(taxonomy.names, stored["weights"], stored["priors"], stored["idf"], stored["examples"])
+    profiles = learn_profiles(model, taxonomy)
+    _save(cache, profiles)
+    return profiles
+
+
+def _save(cache: Path, profiles: ThemeProfiles) -> None:
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    temporary = cache.with_name(f".{cache.stem}.{os.getpid()}.npz")
+    np.savez(temporary, weights=profiles.weights, priors=profiles.priors, idf=profiles.idf, examples=profiles.examples)
+    temporary.replace(cache)  # concurrent workers may race; each writes the same content
+
+
+def learn_profiles(model: EmbeddingModel, taxonomy: Taxonomy) -> ThemeProfiles:
+    """Self-train the profiles from the model's corpus (see the module docstring)."""
+    import scipy.sparse as sp
+
+    vectors = model.vectors
+    check = check_against_vocabulary(taxonomy, vectors.key_to_index)
+    for warning in check.warnings():
+        log.warning(warning)
+    unit = vectors.get_normed_vectors()
+    counts = _doc_term_matrix(model, len(vectors))
+    document_frequency = np.bincount(counts.indices, minlength=len(vectors))
+    idf = (np.log((counts.shape[0] + 1) / (document_frequency + 1)) + 1).astype(np.float32)
+    centroids = _normalise(np.stack([
+        unit[[vectors.key_to_index[w] for w in theme.seeds if w in vectors.key_to_index]].mean(axis=0)
+        for theme in taxonomy.themes
+    ]))
+    labels, confident = _confident_examples(counts, idf, unit, centroids)
+    themes = len(taxonomy.themes)
+    membership = sp.csr_matrix(
+        (np.ones(int(confident.sum()), dtype=np.float32), (labels[confident], np.flatnonzero(confident))),
+        shape=(themes, counts.shape[0]),
+    )
+    word_counts = np.asarray((membership @ counts).todense(), dtype=np.float64).T  # (vocabulary, themes)
+    log_probability = np.log((word_counts + SMOOTHING) / (word_counts + SMOOTHING).sum(axis=0))
+    weights = log_probability - log_probability.mean(axis=1, keepdims=True)
+    unseen = word_counts.sum(axis=1) == 0
+    if unseen.any():
+        example_centroids = _normalise(np.asarray(membership @ (counts.multiply(idf) @ unit)))
+        cosine = unit[unseen] @ example_centroids.T
+        weights[unseen] = UNSEEN_WORD_WEIGHT * (cosine - cosine.mean(axis=1, keepdims=True))
+    examples = np.bincount(labels[confident], minlength=themes)
+    priors = np.log((examples + 1) / (examples.sum() + themes))
+    log.info("theme profiles learnt from %s examples: %s", int(examples.sum()), dict(zip(taxonomy.names, examples.tolist())))
+    return ThemeProfiles(taxonomy.names, weights.astype(np.float32), priors.astype(np.float32), idf, examples)
+
+
+def _doc_term_matrix(model: EmbeddingModel, vocabulary: int):
+    import scipy.sparse as sp
+
+    data = np.ones(model.word_ids.size, dtype=np.float32)
+    matrix = sp.csr_matrix((data, model.word_ids, model.doc_offsets), shape=(model.doc_offsets.size - 1, vocabulary))
+    matrix.sum_duplicates()
+    return matrix
+
+
+def _confident_examples(counts, idf: np.ndarray, unit: np.ndarray, centroids: np.ndarray):
+    """Each document's closest theme, and whether it is among that theme's confident half."""
+    labels = np.empty(counts.shape[0], dtype=np.int64)
+    margins = np.empty(counts.shape[0], dtype=np.float32)
+    weighted = counts.multiply(idf).tocsr()
+    for start in range(0, counts.shape[0], BATCH_DOCS):
+        scores = _normalise(np.asarray(weighted[start:start + BATCH_DOCS] @ unit)) @ centroids.T
+        ordered = np.sort(scores, axis=1)
+        labels[start:start + BATCH_DOCS] = scores.argmax(axis=1)
+        margins[start:start + BATCH_DOCS] = ordered[:, -1] - (ordered[:, -2] if scores.shape[1] > 1 else 0)
+    has_words = np.asarray(counts.sum(axis=1)).ravel() > 0
+    confident = np.zeros(labels.size, dtype=bool)
+    for theme in range(centroids.shape[0]):
+        members = (labels == theme) & has_words
+        if members.any():
+            confident |= members & (margins >= np.quantile(margins[members], 1 - CONFIDENT_SHARE))
+    return labels, confident
+
+
+def _normalise(matrix: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    norms[norms == 0] = 1
+    return (matrix / norms).astype(np.float32)
