@@ -47,6 +47,7 @@ status:
 demo: up
 	@$(DMP) schema migrate
 	@$(DMP) generate --start $(DEMO_DATE) --days 1 --users $(DEMO_USERS)
+	@$(DMP) model train --corpus data/landing/corpus/pages.txt
 	@$(DMP) run $(DEMO_DATE)
 	@$(DMP) runs show $(DEMO_DATE)
 

@@ -1,5 +1,5 @@
 """
-### audience_daily: raw connection logs of one day -> events stored in Cassandra
+### audience_daily: raw connection logs of one day -> events and tagged pages in Cassandra
 
 For its logical date D (the day processed; the run starts once D is over), this DAG:
 
@@ -9,7 +9,10 @@ For its logical date D (the day processed; the run starts once D is over), this 
    the day, quarantines rows that cannot be stored (with a reason, emails hashed) and upserts the
    rest into `events_by_user`, partitioned by (user_id, day), with the retention TTL.
    Re-running a day writes the same rows: event ids are deterministic.
-3. **report**: logs the day's figures (read = accepted + quarantined) and returns them.
+3. **tag_pages**: a Spark job (`spark_jobs/tag_pages.py`) tags the day's distinct URLs that the
+   page index does not hold for the current model and taxonomy (rules first, then the word2vec
+   model under `DMP_MODEL_DIR/current`), with keywords, into `page_index` (7-day TTL).
+4. **report**: logs the day's figures (read = accepted + quarantined, pages tagged) and returns them.
 
 Run one day: `dmp run 2026-11-01` (or `airflow dags test audience_daily 2026-11-01`).
 Backfill: `dmp airflow backfill create --dag-id audience_daily --from-date 2026-11-01 --to-date 2026-11-07`.
@@ -26,6 +29,7 @@ from dmp.settings import load
 
 SETTINGS = load()
 EVENTS_ASSET = Asset(f"cassandra://{SETTINGS.keyspace}/events_by_user", group="dmp")
+PAGE_INDEX_ASSET = Asset(f"cassandra://{SETTINGS.keyspace}/page_index", group="dmp")
 DAY = "{{ ds }}"
 LANDING_WAIT = dt.timedelta(hours=6)
 
@@ -59,6 +63,9 @@ def audience_daily():
     store_events = DmpSparkSubmitOperator(
         task_id="store_events", job="store_events", application_args=["--date", DAY], outlets=[EVENTS_ASSET]
     )
+    tag_pages = DmpSparkSubmitOperator(
+        task_id="tag_pages", job="tag_pages", application_args=["--date", DAY], outlets=[PAGE_INDEX_ASSET]
+    )
 
     @task
     def report(day: str) -> dict:
@@ -68,7 +75,7 @@ def audience_daily():
         print(summary)
         return summary
 
-    wait_for_landing(DAY) >> store_events >> report(DAY)
+    wait_for_landing(DAY) >> store_events >> tag_pages >> report(DAY)
 
 
 audience_daily()

@@ -73,6 +73,7 @@ class Settings:
     quarantine_dir: str
     runs_dir: Path
     model_dir: Path
+    corpus_file: Path
     taxonomy_file: Path
     rules_file: Path | None
     page_index_ttl_days: int
@@ -107,6 +108,10 @@ class Settings:
     @property
     def events_ttl_seconds(self) -> int:
         return self.events_ttl_days * SECONDS_PER_DAY
+
+    @property
+    def page_index_ttl_seconds(self) -> int:
+        return self.page_index_ttl_days * SECONDS_PER_DAY
 
 
 def _int_setting(env: dict[str, str], name: str, default: int) -> int:
@@ -155,6 +160,8 @@ def load(env: dict[str, str] | None = None) -> Settings:
         runs_dir=Path(env.get("DMP_RUNS_DIR") or var_dir / "runs").resolve(),
         # Models in versioned folders; `current` points at the one in use.
         model_dir=Path(env.get("DMP_MODEL_DIR") or var_dir / "models").resolve(),
+        # Page texts the model learns from, one document per line (`dmp generate` writes one).
+        corpus_file=Path(env.get("DMP_CORPUS") or Path(env.get("DMP_LANDING_DIR") or home / "data" / "landing") / "corpus" / "pages.txt"),
         taxonomy_file=Path(env.get("DMP_TAXONOMY") or home / "taxonomy" / "themes.yaml"),
         rules_file=_rules_file(env, home),
         # Pages are re-tagged after this many days (a page's content drifts; see the seeds' 7 days).

@@ -36,7 +36,7 @@ def news_pool(path: Path, seed: int) -> PagePool:
     queries = np.array([_queries(articles["title"][groups == g], rng) for g in range(len(categories))], dtype=object)
     return build_pool(
         tuple(CATEGORY_THEMES[c] for c in categories), NEWS_LANGUAGES,
-        articles["url"].tolist(), groups, queries, rng,
+        articles["url"].tolist(), groups, queries, rng, titles=articles["title"].tolist(),
     )
 
 

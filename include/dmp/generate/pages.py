@@ -40,6 +40,7 @@ class PagePool:
     groups: np.ndarray  # int64 group of each page, non-decreasing
     popularity_keys: np.ndarray  # group + cumulative popularity share within the group
     search_referrers: np.ndarray  # object array (groups, SEARCH_REFERRERS_PER_GROUP)
+    titles: np.ndarray | None = None  # object array of str per page, when the source has titles
 
     @property
     def group_count(self) -> int:
@@ -83,6 +84,7 @@ def build_pool(
     groups: np.ndarray,
     queries: np.ndarray,
     rng: np.random.Generator,
+    titles: list[str] | None = None,
 ) -> PagePool:
     """A pool from pages and their groups; `queries` holds search words per group, (groups, K)."""
     order = np.argsort(groups, kind="stable")
@@ -96,6 +98,7 @@ def build_pool(
         groups=sorted_groups,
         popularity_keys=_zipf_keys(sorted_groups, rng),
         search_referrers=_search_referrers(languages, queries, rng),
+        titles=None if titles is None else np.asarray(titles, dtype=object)[order],
     )
 
 

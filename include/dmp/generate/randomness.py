@@ -15,6 +15,7 @@ POPULATION_STREAM = 1
 PAGES_STREAM = 2
 DAY_STREAM = 3
 CRM_STREAM = 4
+CORPUS_STREAM = 5
 
 
 def population_rng(seed: int, people: int) -> np.random.Generator:
@@ -31,3 +32,7 @@ def day_rng(seed: int, day: date) -> np.random.Generator:
 
 def crm_rng(seed: int, people: int) -> np.random.Generator:
     return np.random.default_rng(np.random.SeedSequence([seed, CRM_STREAM, people]))
+
+
+def corpus_rng(seed: int) -> np.random.Generator:
+    return np.random.default_rng(np.random.SeedSequence([seed, CORPUS_STREAM]))

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from dmp.errors import InputError
+from dmp.generate.corpus import write_corpus
 from dmp.generate.crm import write_crm
 from dmp.generate.events import simulate_day
 from dmp.generate.news import news_pool
@@ -82,6 +83,7 @@ def generate(request: GenerateRequest) -> GenerateSummary:
         events += manifest["events"]
         log.info("%s: %d events from %d cookies", manifest["date"], manifest["events"], manifest["users"])
     customers = write_crm(request.out_dir, population, request.seed)
+    write_corpus(request.out_dir, pool, request.seed)
     return GenerateSummary(
         days=request.days,
         events=events,

@@ -14,6 +14,7 @@ from dmp.errors import DmpError
 from dmp.settings import Settings
 
 STORE_STEP = "store_events"
+TAG_STEP = "tag_pages"
 
 
 def step_summary_path(settings: Settings, day: dt.date, step: str) -> Path:
@@ -27,15 +28,22 @@ def write_step_summary(settings: Settings, day: dt.date, step: str, summary: dic
     return path
 
 
+def read_step_summary(settings: Settings, day: dt.date, step: str) -> dict | None:
+    """One step's figures for the day, None when that step has not run."""
+    path = step_summary_path(settings, day, step)
+    return json.loads(path.read_text()) if path.is_file() else None
+
+
 def read_day_summary(settings: Settings, day: dt.date) -> dict:
     """The stored day's figures; an error when they are missing or do not reconcile."""
+    summary = read_step_summary(settings, day, STORE_STEP)
     path = step_summary_path(settings, day, STORE_STEP)
-    if not path.is_file():
+    if summary is None:
         raise DmpError(f"No figures for {day}: {path} is missing (has store_events run for that day?).")
-    summary = json.loads(path.read_text())
     if summary["read"] != summary["accepted"] + summary["quarantined"]:
         raise DmpError(
             f"Counts for {day} do not reconcile: read {summary['read']} != accepted {summary['accepted']} "
             f"+ quarantined {summary['quarantined']} ({path})."
         )
-    return summary
+    tagging = read_step_summary(settings, day, TAG_STEP)
+    return {**summary, "tagging": tagging} if tagging else summary

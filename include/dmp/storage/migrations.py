@@ -1,11 +1,11 @@
 """Versioned CQL schema migrations, applied in order and recorded in the keyspace.
 
 Migration files live in `dmp/storage/migrations/NNNN_name.cql`: CQL statements separated by `;`,
-with `${keyspace}` and setting placeholders (`${events_ttl_seconds}`) filled from the settings.
+with `${keyspace}` and setting placeholders (`${events_ttl_seconds}`, `${page_index_ttl_seconds}`) filled from the settings.
 Each applied file is recorded with its checksum in `schema_migrations`; applying again changes
 nothing, and an applied file that was edited afterwards is refused (add a new migration instead).
 The keyspace itself is created from the settings (replication differs between a laptop and a
-cluster), and the events table's retention follows `DMP_EVENTS_TTL_DAYS` on every run.
+cluster), and the tables' retention follows DMP_EVENTS_TTL_DAYS and DMP_PAGE_INDEX_TTL_DAYS on every run.
 """
 
 from __future__ import annotations
@@ -17,12 +17,21 @@ from importlib import resources
 from string import Template
 
 from dmp.errors import ConfigError
-from dmp.settings import Settings
+from dmp.settings import SECONDS_PER_DAY, Settings
 
 _FILE_RE = re.compile(r"^(\d{4})_([a-z0-9_]+)\.cql$")
 _COMMENT_RE = re.compile(r"^\s*--.*$", re.MULTILINE)
 SCHEMA_TABLE = "schema_migrations"
 EVENTS_TABLE = "events_by_user"
+PAGE_INDEX_TABLE = "page_index"
+
+
+def _retention(settings: Settings) -> dict[str, tuple[str, int]]:
+    """Placeholder -> (table, TTL in seconds) for the tables whose default TTL follows a setting."""
+    return {
+        "events_ttl_seconds": (EVENTS_TABLE, settings.events_ttl_seconds),
+        "page_index_ttl_seconds": (PAGE_INDEX_TABLE, settings.page_index_ttl_seconds),
+    }
 
 
 @dataclass(frozen=True)
@@ -37,7 +46,7 @@ class Migration:
 
     def statements(self, settings: Settings) -> list[str]:
         """The file's statements with the settings filled in."""
-        values = {"keyspace": settings.keyspace, "events_ttl_seconds": settings.events_ttl_seconds}
+        values = {"keyspace": settings.keyspace, **{name: ttl for name, (_, ttl) in _retention(settings).items()}}
         try:
             cql = Template(_COMMENT_RE.sub("", self.text)).substitute(values)
         except (KeyError, ValueError) as error:
@@ -76,18 +85,19 @@ def applied_versions(session, settings: Settings) -> dict[int, str]:
     return {row.version: row.checksum for row in rows}
 
 
-def _sync_retention(session, settings: Settings) -> bool:
-    """Apply a changed DMP_EVENTS_TTL_DAYS to the events table; True when it changed."""
-    row = session.execute(
-        "SELECT default_time_to_live FROM system_schema.tables WHERE keyspace_name = %s AND table_name = %s",
-        (settings.keyspace, EVENTS_TABLE),
-    ).one()
-    if row is None or row.default_time_to_live == settings.events_ttl_seconds:
-        return False
-    session.execute(
-        f"ALTER TABLE {settings.keyspace}.{EVENTS_TABLE} WITH default_time_to_live = {settings.events_ttl_seconds}"
-    )
-    return True
+def _sync_retention(session, settings: Settings) -> list[str]:
+    """Apply changed retention settings to their tables; what changed, as messages."""
+    changes = []
+    for table, ttl in _retention(settings).values():
+        row = session.execute(
+            "SELECT default_time_to_live FROM system_schema.tables WHERE keyspace_name = %s AND table_name = %s",
+            (settings.keyspace, table),
+        ).one()
+        if row is None or row.default_time_to_live == ttl:
+            continue
+        session.execute(f"ALTER TABLE {settings.keyspace}.{table} WITH default_time_to_live = {ttl}")
+        changes.append(f"set {table} retention to {ttl // SECONDS_PER_DAY} days")
+    return changes
 
 
 def migrate(session, settings: Settings) -> list[str]:
@@ -112,6 +122,4 @@ def migrate(session, settings: Settings) -> list[str]:
             (migration.version, migration.name, migration.checksum),
         )
         changes.append(f"applied {label}")
-    if _sync_retention(session, settings):
-        changes.append(f"set {EVENTS_TABLE} retention to {settings.events_ttl_days} days")
-    return changes
+    return changes + _sync_retention(session, settings)

@@ -19,7 +19,7 @@ from dmp.tagging.model import EmbeddingModel, load_model
 from dmp.tagging.profiles import ThemeProfiles, theme_profiles
 from dmp.tagging.rules import Rules, load_rules
 from dmp.tagging.taxonomy import IGNORE, UNKNOWN, Taxonomy, load_taxonomy
-from dmp.tagging.text import url_words, words
+from dmp.tagging.text import UrlWords, url_words, words
 
 SOURCE_MODEL = "model"
 SOURCE_NONE = "none"
@@ -28,6 +28,7 @@ SOURCE_NONE = "none"
 @dataclass(frozen=True)
 class PageTag:
     url: str
+    host: str
     theme: str
     score: float
     runner_up: str | None
@@ -58,9 +59,9 @@ class Tagger:
     def model_version(self) -> str:
         return self.model.version
 
-    def page_words(self, url: object, title: object = None) -> tuple[list[str], str | None]:
+    @staticmethod
+    def _page_words(found: UrlWords, title: object) -> tuple[list[str], str | None]:
         """The words the model scores for a page, and why there are none when so."""
-        found = url_words(url)
         page = list(found.words)
         if isinstance(title, str) and title.strip():
             page.extend(words(title))
@@ -70,15 +71,18 @@ class Tagger:
         """One tag per URL, in order; never raises on a bad URL."""
         titles = titles if titles is not None else [None] * len(urls)
         decided: dict[int, PageTag] = {}
-        rows, columns, reasons = [], [], {}
+        rows, columns, reasons, hosts = [], [], {}, []
         for position, (url, title) in enumerate(zip(urls, titles)):
+            found = url_words(url)
+            hosts.append(found.host)
             rule = self.rules.decide(url) if isinstance(url, str) else None
             if rule is not None:
                 theme = UNKNOWN if rule.theme == IGNORE else rule.theme
                 reason = "ignored_by_rule" if rule.theme == IGNORE else None
-                decided[position] = PageTag(str(url), theme, 1.0, None, 0.0, f"rule:{rule.index}", reason, self.model_version)
+                decided[position] = PageTag(str(url), found.host, theme, 1.0, None, 0.0, f"rule:{rule.index}", reason,
+                                            self.model_version)
                 continue
-            page, reason = self.page_words(url, title)
+            page, reason = self._page_words(found, title)
             known = [self._index[word] for word in page if word in self._index]
             if not known:
                 reasons[position] = reason or "no_known_words"
@@ -86,7 +90,8 @@ class Tagger:
             columns.extend(known)
         posteriors = self._posteriors(rows, columns, len(urls))
         return [
-            decided.get(position) or self._model_tag(str(url) if url is not None else "", posteriors[position], reasons.get(position))
+            decided.get(position)
+            or self._model_tag(str(url) if url is not None else "", hosts[position], posteriors[position], reasons.get(position))
             for position, url in enumerate(urls)
         ]
 
@@ -100,16 +105,16 @@ class Tagger:
         scores = np.exp(scores - scores.max(axis=1, keepdims=True))
         return scores / scores.sum(axis=1, keepdims=True)
 
-    def _model_tag(self, url: str, posterior: np.ndarray, reason: str | None) -> PageTag:
+    def _model_tag(self, url: str, host: str, posterior: np.ndarray, reason: str | None) -> PageTag:
         if reason is not None:
-            return PageTag(url, UNKNOWN, 0.0, None, 0.0, SOURCE_NONE, reason, self.model_version)
+            return PageTag(url, host, UNKNOWN, 0.0, None, 0.0, SOURCE_NONE, reason, self.model_version)
         order = np.argsort(posterior)[::-1]
         best, second = int(order[0]), int(order[1]) if order.size > 1 else None
         names = self.taxonomy.names
         runner_up = names[second] if second is not None else None
         runner_up_score = float(posterior[second]) if second is not None else 0.0
         if posterior[best] < self._thresholds[best]:
-            return PageTag(url, UNKNOWN, float(posterior[best]), runner_up, runner_up_score, SOURCE_MODEL,
+            return PageTag(url, host, UNKNOWN, float(posterior[best]), runner_up, runner_up_score, SOURCE_MODEL,
                            f"below_threshold:{names[best]}", self.model_version)
-        return PageTag(url, names[best], float(posterior[best]), runner_up, runner_up_score, SOURCE_MODEL, None,
+        return PageTag(url, host, names[best], float(posterior[best]), runner_up, runner_up_score, SOURCE_MODEL, None,
                        self.model_version)

@@ -20,7 +20,7 @@ def test_two_runs_write_identical_bytes(tmp_path):
     for name in ("a", "b"):
         generate(GenerateRequest(start=START, days=2, people=PEOPLE, out_dir=tmp_path / name, seed=SEED))
     first, second = _files(tmp_path / "a"), _files(tmp_path / "b")
-    assert len(first) == 2 * 2 + 1  # two parts-and-manifest days, one CRM file
+    assert len(first) == 2 * 2 + 2  # two parts-and-manifest days, one CRM file, one corpus file
     assert first == second
 
 
