@@ -121,7 +121,7 @@ def _corpus_ids(tokens_path: Path, key_to_index: dict[str, int]) -> tuple[np.nda
 def save_model(out_dir: Path, vectors, offsets: np.ndarray, word_ids: np.ndarray, metadata: dict) -> EmbeddingModel:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    vectors.save(str(out_dir / VECTORS_FILE))
+    vectors.save(str(out_dir / VECTORS_FILE), sep_limit=0)  # arrays in their own files, so they mmap
     np.savez(out_dir / CORPUS_FILE, offsets=offsets, word_ids=word_ids)
     (out_dir / METADATA_FILE).write_text(json.dumps(metadata, indent=2) + "\n")
     log.info("saved model %s (%s words) in %s", metadata["version"], metadata["vocabulary"], out_dir)

@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 
 PROFILES_FOLDER = "profiles"
 CONFIDENT_SHARE = 0.5  # of each theme's documents, the most confident, become its examples
+SEED_BONUS = 1.0  # added to a document's cosine per unit share of the theme's seeds among its words
 SMOOTHING = 0.1  # additive smoothing of word counts per theme
 UNSEEN_WORD_WEIGHT = 2.0  # scale of the cosine-based weight of words no example contains
 BATCH_DOCS = 100_000
@@ -81,7 +82,10 @@ def learn_profiles(model: EmbeddingModel, taxonomy: Taxonomy) -> ThemeProfiles:
         unit[[vectors.key_to_index[w] for w in theme.seeds if w in vectors.key_to_index]].mean(axis=0)
         for theme in taxonomy.themes
     ]))
-    labels, confident = _confident_examples(counts, idf, unit, centroids)
+    seed_matrix = np.zeros((len(vectors), len(taxonomy.themes)), dtype=np.float32)
+    for column, theme in enumerate(taxonomy.themes):
+        seed_matrix[[vectors.key_to_index[w] for w in theme.seeds if w in vectors.key_to_index], column] = 1.0
+    labels, confident = _confident_examples(counts, idf, unit, centroids, seed_matrix)
     themes = len(taxonomy.themes)
     membership = sp.csr_matrix(
         (np.ones(int(confident.sum()), dtype=np.float32), (labels[confident], np.flatnonzero(confident))),
@@ -110,13 +114,20 @@ def _doc_term_matrix(model: EmbeddingModel, vocabulary: int):
     return matrix
 
 
-def _confident_examples(counts, idf: np.ndarray, unit: np.ndarray, centroids: np.ndarray):
-    """Each document's closest theme, and whether it is among that theme's confident half."""
+def _confident_examples(counts, idf: np.ndarray, unit: np.ndarray, centroids: np.ndarray, seed_matrix: np.ndarray):
+    """Each document's closest theme, and whether it is among that theme's confident half.
+
+    Closeness is the cosine of the document's vector to the theme's seed centroid, plus a bonus
+    for the share of its words that are the theme's seeds: a seed word itself is the strongest
+    evidence there is, and on a small corpus the vectors alone are noisy.
+    """
     labels = np.empty(counts.shape[0], dtype=np.int64)
     margins = np.empty(counts.shape[0], dtype=np.float32)
     weighted = counts.multiply(idf).tocsr()
     for start in range(0, counts.shape[0], BATCH_DOCS):
-        scores = _normalise(np.asarray(weighted[start:start + BATCH_DOCS] @ unit)) @ centroids.T
+        batch = counts[start:start + BATCH_DOCS]
+        seed_share = np.asarray(batch @ seed_matrix) / np.maximum(np.asarray(batch.sum(axis=1)), 1)
+        scores = _normalise(np.asarray(weighted[start:start + BATCH_DOCS] @ unit)) @ centroids.T + SEED_BONUS * seed_share
         ordered = np.sort(scores, axis=1)
         labels[start:start + BATCH_DOCS] = scores.argmax(axis=1)
         margins[start:start + BATCH_DOCS] = ordered[:, -1] - (ordered[:, -2] if scores.shape[1] > 1 else 0)

@@ -3,7 +3,8 @@
 Lists are kept short and hand-checked: frequent function words of English, French and Russian
 (Russian both in Cyrillic and in the Latin transliteration its sites use in slugs), plus the
 pieces of URLs that every site has (www, html, index, article...). Words are stored as
-`normalise_word` leaves them: lower case, accents removed.
+`normalise_word` leaves them: lower case, accents removed. Words that are content words in
+another of the languages stay out ('car' is 'because' in French, 'son' is 'sleep' in Russian).
 """
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ your yours yourself says say said new vs via get gets got one two may might must
 """
 FRENCH = """
 a au aux avec ce ces dans de des du elle en et eux il ils je la le les leur lui ma mais me meme
-mes moi mon ne nos notre nous on ou par pas pour qu que qui sa se ses son sur ta te tes toi ton
+mes moi mon ne nos notre nous on ou par pas pour qu que qui sa se ses sur ta te tes toi ton
 tu un une vos votre vous c d j l m n s t y ete etre avoir est sont fait plus comme tout tous
-cette cet apres avant sans sous chez entre ou donc car ni
+cette cet apres avant sans sous chez entre ou donc ni
 """
 RUSSIAN = """
 и в во не что он на я с со как а то все она так его но да ты к у же вы за бы по только ее мне

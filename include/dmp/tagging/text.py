@@ -43,10 +43,17 @@ class UrlWords:
     reason: str | None = None
 
 
+# Letters whose diacritic makes another letter, not an accent: kept as they are.
+KEPT_LETTERS = frozenset("йў")
+
+
 def normalise_word(word: str) -> str:
-    """NFKC, lower case, accents removed (é -> e; Cyrillic letters stay Cyrillic)."""
-    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", word).lower())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
+    """NFKC, lower case, accents removed (é -> e, ё -> е; й stays й)."""
+    return "".join(
+        char if char in KEPT_LETTERS
+        else "".join(part for part in unicodedata.normalize("NFKD", char) if not unicodedata.combining(part))
+        for char in unicodedata.normalize("NFKC", word).lower()
+    )
 
 
 def words(text: str, drop: frozenset[str] = STOP_WORDS) -> list[str]:
