@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from dmp.generate import GenerateRequest, generate
+from dmp.generate.corpus import CORPUS_FILE
+from dmp.tagging.model import publish, train_model
 
 DAY = dt.date(2026, 11, 20)
 DMP = str(Path(sys.executable).parent / "dmp")
@@ -25,16 +27,19 @@ def landed_day(tmp_path_factory):
 
 
 @pytest.mark.airflow
-def test_dmp_run_stores_a_generated_day_and_reports_reconciled_figures(cql, settings, landed_day, tmp_path):
+def test_dmp_run_stores_and_tags_a_generated_day_and_reports_reconciled_figures(cql, settings, landed_day, tmp_path):
+    publish(tmp_path / "models", train_model(landed_day / CORPUS_FILE, tmp_path / "models" / "v1").path)
     env = {
         **os.environ,
+        "DMP_MODEL_DIR": str(tmp_path / "models"),
         "DMP_LANDING_DIR": str(landed_day),
         "DMP_QUARANTINE_DIR": str(tmp_path / "quarantine"),
         "DMP_RUNS_DIR": str(tmp_path / "runs"),
     }
     run = subprocess.run([DMP, "run", DAY.isoformat()], env=env, capture_output=True, text=True, timeout=900)
     assert run.returncode == 0, f"dmp run failed:\n{run.stdout[-3000:]}\n{run.stderr[-3000:]}"
-    assert "finished store_events" in run.stdout and "run successful" in run.stdout
+    assert "finished store_events" in run.stdout and "finished tag_pages" in run.stdout
+    assert "run successful" in run.stdout
 
     shown = subprocess.run([DMP, "runs", "show", DAY.isoformat()], env=env, capture_output=True, text=True)
     figures = json.loads(shown.stdout)
@@ -50,6 +55,9 @@ def test_dmp_run_stores_a_generated_day_and_reports_reconciled_figures(cql, sett
         for user in users
     )
     assert stored == figures["stored"]
+    tagging = figures["tagging"]
+    assert tagging["pages"] == len({json.loads(line)["url"] for line in _lines(landed_day / DAY.isoformat())})
+    assert tagging["tagged"] + tagging["already_tagged"] == tagging["pages"]
 
 
 def _lines(day_dir: Path) -> list[str]:

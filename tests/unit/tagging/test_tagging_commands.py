@@ -1,0 +1,68 @@
+"""`dmp model train`, `dmp tag url` and `dmp tag evaluate` as a user runs them."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from dmp.cli import main
+from dmp.generate import GenerateRequest, generate
+from dmp.generate.corpus import CORPUS_FILE
+from dmp.generate.run import load_pool
+from dmp.tagging.model import publish, train_model
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    root = tmp_path_factory.mktemp("cli")
+    generate(GenerateRequest(start=date(2026, 11, 1), days=1, people=30, out_dir=root / "landing", seed=9))
+    model = train_model(root / "landing" / CORPUS_FILE, root / "models" / "first")
+    publish(root / "models", model.path)
+    return root
+
+
+def test_train_makes_a_new_current_model(trained, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("DMP_MODEL_DIR", str(tmp_path))
+    assert main(["model", "train", "--corpus", str(trained / "landing" / CORPUS_FILE)]) == 0
+    assert "documents" in capsys.readouterr().out
+    assert (tmp_path / "current" / "metadata.json").is_file()
+
+
+def test_tag_url_prints_theme_score_and_source(trained, monkeypatch, capsys):
+    monkeypatch.setenv("DMP_MODEL_DIR", str(trained / "models"))
+    assert main(["tag", "url", "http://www.geny.com/arrivee/prix-dione", "javascript:void(0)",
+                 "https://www.bbcgoodfood.com/recipes/chocolate-cake-dessert"]) == 0
+    lines = [line.split("\t") for line in capsys.readouterr().out.splitlines()]
+    assert lines[0][1:4] == ["horse-riding", "1.00", "rule:1"]
+    assert lines[1][1] == "unknown" and lines[1][-1] == "reason javascript_url"
+    assert lines[2][1] == "cooking" and lines[2][3] == "model"
+
+
+def test_evaluate_prints_and_writes_the_report(trained, monkeypatch, capsys):
+    monkeypatch.setenv("DMP_MODEL_DIR", str(trained / "models"))
+    pool = load_pool(None, 9)
+    labeled = trained / "labeled.tsv"
+    rows = [f"{url}\t{pool.theme_names[theme]}" for url, theme in zip(pool.urls.tolist()[::7], pool.themes.tolist()[::7])]
+    labeled.write_text("url\tlabel\n" + "\n".join(rows) + "\n")
+    assert main(["tag", "evaluate", "--labeled", str(labeled), "--json", str(trained / "report.json")]) == 0
+    out = capsys.readouterr().out
+    assert "accuracy" in out and "confusion" in out
+    report = json.loads((trained / "report.json").read_text())
+    assert report["pages"] == len(rows) and report["accuracy"] > 0.8
+    assert set(report["per_theme"]) == set(pool.theme_names)
+
+
+def test_evaluate_names_labels_outside_the_taxonomy(trained, monkeypatch, capsys):
+    monkeypatch.setenv("DMP_MODEL_DIR", str(trained / "models"))
+    labeled = trained / "bad.tsv"
+    labeled.write_text("url\tlabel\nhttps://x.org/a\tgardening\n")
+    assert main(["tag", "evaluate", "--labeled", str(labeled)]) == 1
+    assert "gardening" in capsys.readouterr().err
+
+
+def test_tagging_without_a_model_says_how_to_get_one(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("DMP_MODEL_DIR", str(tmp_path))
+    assert main(["tag", "url", "https://x.org/"]) == 1
+    assert "dmp model train" in capsys.readouterr().err
