@@ -54,6 +54,10 @@ demo: up
 test: setup
 	@$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Benchmarks (ratios against a baseline run side by side); results in bench/results/*.json.
+bench: setup
+	@$(BIN)/python bench/tagging.py
+
 airflow: up
 	@$(DMP) schema migrate
 	@$(DMP) airflow standalone

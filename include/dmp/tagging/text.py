@@ -10,6 +10,7 @@ comes back with a reason instead.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -49,6 +50,13 @@ KEPT_LETTERS = frozenset("йў")
 
 def normalise_word(word: str) -> str:
     """NFKC, lower case, accents removed (é -> e, ё -> е; й stays й)."""
+    if word.isascii():  # most words of most URLs: nothing to decompose
+        return word.lower()
+    return _normalise_unicode(word)
+
+
+@functools.lru_cache(maxsize=200_000)
+def _normalise_unicode(word: str) -> str:
     return "".join(
         char if char in KEPT_LETTERS
         else "".join(part for part in unicodedata.normalize("NFKD", char) if not unicodedata.combining(part))
@@ -68,11 +76,8 @@ def words(text: str, drop: frozenset[str] = STOP_WORDS) -> list[str]:
 
 
 def _path_words(segment: str) -> list[str]:
-    found = []
-    for piece in _PIECE_SPLIT_RE.split(segment):
-        if piece and not _is_id(piece):
-            found.extend(word for word in words(piece) if word not in BOILERPLATE)
-    return found
+    kept = " ".join(piece for piece in _PIECE_SPLIT_RE.split(segment) if piece and not _is_id(piece))
+    return [word for word in words(kept) if word not in BOILERPLATE]
 
 
 def _is_id(piece: str) -> bool:
