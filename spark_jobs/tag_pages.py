@@ -8,32 +8,18 @@ Prints the day's tagging figures as one JSON line; exits 1 with a message when i
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import json
 import sys
 
-from dmp.errors import DmpError
+from dmp.pipeline.jobs import run_day_job
 from dmp.pipeline.tag_day import tag_day
-from dmp.settings import load
-from dmp.spark import build_spark_session
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--date", required=True, type=dt.date.fromisoformat, help="the day to tag, YYYY-MM-DD")
-    args = parser.parse_args(argv)
-    settings = load()
-    spark = build_spark_session(f"tag_pages {args.date}", settings)
-    try:
-        summary = tag_day(spark, settings, args.date, tagged_at=dt.datetime.now(dt.timezone.utc))
-    except DmpError as error:
-        print(f"tag_pages: error: {error}", file=sys.stderr)
-        return 1
-    finally:
-        spark.stop()
-    print(json.dumps(summary))
-    return 0
+    tagged_at = dt.datetime.now(dt.timezone.utc)  # when this run tagged, recorded on each page
+    return run_day_job(
+        "tag_pages", __doc__.splitlines()[0], lambda spark, settings, day: tag_day(spark, settings, day, tagged_at), argv
+    )
 
 
 if __name__ == "__main__":
