@@ -31,7 +31,7 @@ MODEL_ASSET = Asset(f"file://{SETTINGS.model_dir}/current", group="dmp")
     doc_md=__doc__,
     tags=["dmp", "tagging", "model"],
     params={
-        "epochs": Param(5, type="integer", minimum=1, maximum=100, description="passes over the corpus"),
+        "epochs": Param(0, type="integer", minimum=0, maximum=100, description="passes over the corpus (0: automatic)"),
         "vector_size": Param(100, type="integer", minimum=10, maximum=1000, description="dimensions of word vectors"),
     },
     default_args={"owner": "dmp", "retries": 2, "retry_delay": dt.timedelta(minutes=5)},
@@ -41,7 +41,7 @@ def train_semantic_model():
     def train(params: dict | None = None, ts_nodash: str | None = None) -> dict:
         from dmp.tagging.model import TrainingParameters, publish, train_model
 
-        parameters = TrainingParameters(epochs=int(params["epochs"]), vector_size=int(params["vector_size"]))
+        parameters = TrainingParameters(epochs=int(params["epochs"]) or None, vector_size=int(params["vector_size"]))
         model = train_model(SETTINGS.corpus_file, SETTINGS.model_dir / f"w2v-{ts_nodash}", parameters)
         publish(SETTINGS.model_dir, model.path)
         print(f"model {model.version} is current: {model.metadata}")

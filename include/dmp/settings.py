@@ -76,6 +76,7 @@ class Settings:
     corpus_file: Path
     taxonomy_file: Path
     rules_file: Path | None
+    synonyms_file: Path | None
     page_index_ttl_days: int
     cassandra_hosts: tuple[str, ...]
     cassandra_port: int
@@ -135,11 +136,10 @@ def _date_setting(env: dict[str, str], name: str, default: str) -> dt.date:
         raise ConfigError(f"{name}={raw!r} must be a date, YYYY-MM-DD.") from None
 
 
-def _rules_file(env: dict[str, str], home: Path) -> Path | None:
-    """DMP_RULES when set (it must exist); otherwise the project's rules file if there is one."""
-    if env.get("DMP_RULES"):
-        return Path(env["DMP_RULES"])
-    default = home / "taxonomy" / "rules.yaml"
+def _optional_file(env: dict[str, str], name: str, default: Path) -> Path | None:
+    """The file a setting names (it must then exist); otherwise `default` if there is one."""
+    if env.get(name):
+        return Path(env[name])
     return default if default.is_file() else None
 
 
@@ -163,7 +163,8 @@ def load(env: dict[str, str] | None = None) -> Settings:
         # Page texts the model learns from, one document per line (`dmp generate` writes one).
         corpus_file=Path(env.get("DMP_CORPUS") or Path(env.get("DMP_LANDING_DIR") or home / "data" / "landing") / "corpus" / "pages.txt"),
         taxonomy_file=Path(env.get("DMP_TAXONOMY") or home / "taxonomy" / "themes.yaml"),
-        rules_file=_rules_file(env, home),
+        rules_file=_optional_file(env, "DMP_RULES", home / "taxonomy" / "rules.yaml"),
+        synonyms_file=_optional_file(env, "DMP_SYNONYMS", home / "taxonomy" / "synonyms.yaml"),
         # Pages are re-tagged after this many days (a page's content drifts; see the seeds' 7 days).
         page_index_ttl_days=_int_setting(env, "DMP_PAGE_INDEX_TTL_DAYS", DEFAULT_PAGE_INDEX_TTL_DAYS),
         cassandra_hosts=hosts,

@@ -41,6 +41,7 @@ class TaggerSpec:
     model_dir: str
     taxonomy_file: str
     rules_file: str | None
+    synonyms_file: str | None
     tagged_at: dt.datetime
 
 
@@ -77,9 +78,12 @@ def tag_pages(pages_df: DataFrame, spec: TaggerSpec) -> DataFrame:
     """Rows of `page_index` for `pages_df` (a `url` column), tagged in Arrow batches."""
 
     def tag_batches(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
-        from dmp.tagging.keywords import page_keywords
+        from pathlib import Path
+
+        from dmp.tagging.keywords import load_synonyms, page_keywords
 
         tagger = _tagger(spec)
+        synonyms = load_synonyms(Path(spec.synonyms_file) if spec.synonyms_file else None)
         for batch in batches:
             urls = batch["url"].tolist()
             tags = tagger.tag(urls)
@@ -92,7 +96,7 @@ def tag_pages(pages_df: DataFrame, spec: TaggerSpec) -> DataFrame:
                 "runner_up_score": [t.runner_up_score for t in tags],
                 "source": [t.source for t in tags],
                 "reason": [t.reason for t in tags],
-                "keywords": [dict(page_keywords(url)) for url in urls],
+                "keywords": [dict(page_keywords(url, synonyms=synonyms)) for url in urls],
                 "model_version": tagger.model_version,
                 "taxonomy_version": tagger.taxonomy.digest,
                 "tagged_at": spec.tagged_at,

@@ -28,6 +28,7 @@ def tagger_spec(settings: Settings, tagged_at: dt.datetime) -> TaggerSpec:
         model_dir=str((settings.model_dir / "current").resolve()),
         taxonomy_file=str(settings.taxonomy_file),
         rules_file=str(settings.rules_file) if settings.rules_file else None,
+        synonyms_file=str(settings.synonyms_file) if settings.synonyms_file else None,
         tagged_at=tagged_at,
     )
 

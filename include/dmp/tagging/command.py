@@ -15,7 +15,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     train = model_actions.add_parser("train", help="train a model on a text corpus (one document per line)")
     train.add_argument("--corpus", type=Path, required=True, help="plain text, one document per line, any language")
     train.add_argument("--out", type=Path, help="model folder (default: a new version under DMP_MODEL_DIR, made current)")
-    train.add_argument("--epochs", type=int, default=5)
+    train.add_argument("--epochs", type=int, help="passes over the corpus (default: more for small corpora, at least 5)")
     train.add_argument("--vector-size", type=int, default=100)
     train.add_argument("--min-count", type=int, default=3)
     train.set_defaults(func=_train)

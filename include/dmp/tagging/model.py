@@ -9,6 +9,7 @@ vocabulary size, parameters, training date). Models live in `<DMP_MODEL_DIR>/<ve
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -28,6 +29,10 @@ VECTORS_FILE = "vectors.kv"
 CORPUS_FILE = "corpus.npz"
 METADATA_FILE = "metadata.json"
 CURRENT_LINK = "current"
+# Small corpora need more passes to give usable vectors: at least this many words are trained
+# on, within MIN_EPOCHS to MAX_EPOCHS passes (gensim's default of 5 passes suits large corpora).
+MIN_TRAINING_WORDS = 5_000_000
+MIN_EPOCHS, MAX_EPOCHS = 5, 50
 
 
 @dataclass(frozen=True)
@@ -35,7 +40,7 @@ class TrainingParameters:
     vector_size: int = 100
     window: int = 5
     min_count: int = 3
-    epochs: int = 5
+    epochs: int | None = None  # None: enough passes for MIN_TRAINING_WORDS (see `_epochs`)
     sg: int = 0  # CBOW: a fifth of skip-gram's training time; skip-gram measured about 1 point better
     seed: int = 1
     workers: int = max(1, min(4, os.cpu_count() or 1))
@@ -56,19 +61,27 @@ class EmbeddingModel:
         return self.metadata["version"]
 
 
-def _write_tokens(corpus: Path, tokens_path: Path) -> int:
+def _epochs(parameters: TrainingParameters, corpus_words: int) -> int:
+    if parameters.epochs:
+        return parameters.epochs
+    return max(MIN_EPOCHS, min(MAX_EPOCHS, -(-MIN_TRAINING_WORDS // max(corpus_words, 1))))
+
+
+def _write_tokens(corpus: Path, tokens_path: Path) -> tuple[int, int]:
     """Normalise the corpus once into space-separated words (gensim's fast `corpus_file` input).
 
-    Bad bytes are replaced, not fatal; lines without a word are left out. Returns the documents.
+    Bad bytes are replaced, not fatal; lines without a word are left out. Returns the documents
+    and the words written.
     """
-    documents = 0
+    documents = words_written = 0
     with open(corpus, encoding="utf-8", errors="replace") as source, open(tokens_path, "w", encoding="utf-8") as out:
         for line in source:
             found = document_words(line)
             if found:
                 out.write(" ".join(found) + "\n")
                 documents += 1
-    return documents
+                words_written += len(found)
+    return documents, words_written
 
 
 def train_model(corpus: Path, out_dir: Path, parameters: TrainingParameters = TrainingParameters()) -> EmbeddingModel:
@@ -82,8 +95,10 @@ def train_model(corpus: Path, out_dir: Path, parameters: TrainingParameters = Tr
     out_dir.mkdir(parents=True, exist_ok=True)
     tokens_path = out_dir / ".corpus.tokens"
     try:
-        if _write_tokens(Path(corpus), tokens_path) == 0:
+        documents, corpus_words = _write_tokens(Path(corpus), tokens_path)
+        if documents == 0:
             raise InputError(f"Corpus {corpus} has no words: give a text file with one document per line.")
+        parameters = dataclasses.replace(parameters, epochs=_epochs(parameters, corpus_words))
         model = Word2Vec(
             corpus_file=str(tokens_path), vector_size=parameters.vector_size, window=parameters.window,
             min_count=parameters.min_count, epochs=parameters.epochs, sg=parameters.sg, seed=parameters.seed,
