@@ -7,7 +7,9 @@ For its logical date D (the day processed; the run starts once D is over), this 
    `data/landing/` by default) holds raw files; gives up after 6 hours.
 2. **store_events**: a Spark job (`spark_jobs/store_events.py`, connection `spark_default`) reads
    the day, quarantines rows that cannot be stored (with a reason, emails hashed) and upserts the
-   rest into `events_by_user`, partitioned by (user_id, day), with the retention TTL.
+   rest into `events_by_user`, partitioned by (user_id, day), with the retention TTL. A damaged
+   file (truncated or not gzip) or a rejected share above `DMP_MAX_REJECTED_SHARE` stops the day
+   before anything is stored; the error says which files or reasons, and where they were put.
    Re-running a day writes the same rows: event ids are deterministic.
 3. **tag_pages**: a Spark job (`spark_jobs/tag_pages.py`) tags the day's distinct URLs that the
    page index does not hold for the current model and taxonomy (rules first, then the word2vec

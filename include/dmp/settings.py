@@ -21,6 +21,7 @@ DEFAULT_CASSANDRA_HEAP = "2G"
 DEFAULT_SPARK_MASTER = "local[*]"
 DEFAULT_PIPELINE_START = "2026-11-01"
 DEFAULT_PAGE_INDEX_TTL_DAYS = 7
+DEFAULT_MAX_REJECTED_SHARE = 0.05
 SECONDS_PER_DAY = 86_400
 
 
@@ -78,6 +79,7 @@ class Settings:
     rules_file: Path | None
     synonyms_file: Path | None
     page_index_ttl_days: int
+    max_rejected_share: float
     cassandra_hosts: tuple[str, ...]
     cassandra_port: int
     cassandra_storage_port: int
@@ -128,6 +130,19 @@ def _int_setting(env: dict[str, str], name: str, default: int) -> int:
     return value
 
 
+def _share_setting(env: dict[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 1:
+        raise ConfigError(f"{name}={raw!r} must be a share from 0 to 1, e.g. 0.05 for 5%.")
+    return value
+
+
 def _date_setting(env: dict[str, str], name: str, default: str) -> dt.date:
     raw = env.get(name) or default
     try:
@@ -167,6 +182,8 @@ def load(env: dict[str, str] | None = None) -> Settings:
         synonyms_file=_optional_file(env, "DMP_SYNONYMS", home / "taxonomy" / "synonyms.yaml"),
         # Pages are re-tagged after this many days (a page's content drifts; see the seeds' 7 days).
         page_index_ttl_days=_int_setting(env, "DMP_PAGE_INDEX_TTL_DAYS", DEFAULT_PAGE_INDEX_TTL_DAYS),
+        # A day whose rejected rows exceed this share is stopped before anything is stored.
+        max_rejected_share=_share_setting(env, "DMP_MAX_REJECTED_SHARE", DEFAULT_MAX_REJECTED_SHARE),
         cassandra_hosts=hosts,
         cassandra_port=_int_setting(env, "DMP_CASSANDRA_PORT", 9042),
         cassandra_storage_port=_int_setting(env, "DMP_CASSANDRA_STORAGE_PORT", 7000),

@@ -27,12 +27,14 @@ def test_a_cluster_is_configuration_only():
         "DMP_SPARK_MASTER": "spark://master:7077",
         "DMP_EVENTS_TTL_DAYS": "90",
         "DMP_PIPELINE_START": "2025-01-01",
+        "DMP_MAX_REJECTED_SHARE": "0.2",
     })
     assert settings.cassandra_hosts == ("10.0.0.1", "10.0.0.2")
     assert settings.replication.as_cql() == "{'class': 'NetworkTopologyStrategy', 'dc1': 3, 'dc2': 2}"
     assert settings.spark_master == "spark://master:7077"
     assert settings.events_ttl_seconds == 90 * 86_400
     assert settings.pipeline_start == dt.date(2025, 1, 1)
+    assert settings.max_rejected_share == 0.2
 
 
 @pytest.mark.parametrize("text", ["Simple", "NetworkTopologyStrategy:", "NetworkTopologyStrategy:dc1=x", "SimpleStrategy:a"])
@@ -49,6 +51,8 @@ def test_unknown_replication_says_what_is_understood(text):
         ({"DMP_CASSANDRA_PORT": "-1"}, "DMP_CASSANDRA_PORT"),
         ({"DMP_CASSANDRA_HOSTS": " , "}, "DMP_CASSANDRA_HOSTS"),
         ({"DMP_PIPELINE_START": "November"}, "DMP_PIPELINE_START"),
+        ({"DMP_MAX_REJECTED_SHARE": "5%"}, "DMP_MAX_REJECTED_SHARE"),
+        ({"DMP_MAX_REJECTED_SHARE": "1.5"}, "DMP_MAX_REJECTED_SHARE"),
     ],
 )
 def test_bad_values_name_the_setting(env, name):

@@ -9,10 +9,14 @@ dropped, so that read = accepted + rejected holds for every day. Emails never re
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
+
+from dmp.errors import InputError
+from dmp.pipeline.landing import LandingCheck, check_files, landing_files
 
 LANDING_SCHEMA = T.StructType(
     [
@@ -31,19 +35,18 @@ EVENTS_COLUMNS = ("user_id", "day", "ts", "event_id", "url", "referrer", "event_
 MAX_USER_ID_LENGTH = 256
 MAX_URL_LENGTH = 8192
 EVENT_ID_HEX_CHARS = 32
+# A URL has a host with a dot, with or without a scheme; control characters make it invalid.
+URL_SHAPE = r"^(?i)(https?://)?[^\s/?#:@]+\.[^\s/?#]+"
+CONTROL_CHARACTERS = r"[\x00-\x1f\x7f]"
 
 
-def landing_day_path(landing_dir: str, day: dt.date) -> str:
-    return f"{landing_dir.rstrip('/')}/{day.isoformat()}"
-
-
-def read_landing_day(spark: SparkSession, landing_dir: str, day: dt.date) -> DataFrame:
-    """The day's raw events as strings, with malformed lines kept in `_corrupt_record`."""
+def read_landing_files(spark: SparkSession, paths: list[str]) -> DataFrame:
+    """Raw events of these files as strings, with malformed lines kept in `_corrupt_record`."""
     return (
         spark.read.schema(LANDING_SCHEMA)
         .option("mode", "PERMISSIVE")
         .option("columnNameOfCorruptRecord", "_corrupt_record")
-        .json(f"{landing_day_path(landing_dir, day)}/*.jsonl*")
+        .json(paths)
     )
 
 
@@ -58,6 +61,7 @@ def rejection_reason(day: dt.date) -> Column:
         .when(F.length("user_id") > MAX_USER_ID_LENGTH, F.lit("user_id_too_long"))
         .when(F.col("url").isNull() | (F.trim("url") == ""), F.lit("missing_url"))
         .when(F.length("url") > MAX_URL_LENGTH, F.lit("url_too_long"))
+        .when(~F.col("url").rlike(URL_SHAPE) | F.col("url").rlike(CONTROL_CHARACTERS), F.lit("invalid_url"))
         .when(F.col("ts").isNull() | event_ts.isNull(), F.lit("unparsable_timestamp"))
         .when((event_ts < day_start) | (event_ts >= day_end), F.lit("timestamp_outside_day"))
     )
@@ -86,3 +90,22 @@ def to_events_by_user(accepted_df: DataFrame) -> DataFrame:
         F.coalesce(F.col("event_type"), F.lit("page_view")).alias("event_type"),
         F.col("partner_id"),
     )
+
+
+def read_classified_day(spark: SparkSession, landing_dir: str, day: dt.date) -> tuple[DataFrame, LandingCheck]:
+    """The day's rows, each with its rejection reason or null, and the check of its files.
+
+    Damaged files are left out of the rows and listed in the check; no file at all is an error.
+    """
+    files = landing_files(landing_dir, day)
+    if not files:
+        raise InputError(
+            f"No landing data for {day} in {Path(landing_dir) / day.isoformat()} "
+            f"(generate some with `dmp generate --start {day} --days 1`)."
+        )
+    check = check_files(files)
+    raw_df = (
+        read_landing_files(spark, [str(path) for path in check.good]) if check.good
+        else spark.createDataFrame([], LANDING_SCHEMA)
+    )
+    return with_rejection_reason(raw_df, day), check

@@ -1,73 +1,85 @@
 """Store one landing day in `events_by_user`, quarantine what cannot be stored, report the figures.
 
 This is the body of the `store_events` Spark job. It is idempotent: event ids are deterministic
-and the quarantine folder of the day is overwritten, so running a day again leaves the same state.
+and the quarantine folder of the day is rewritten, so running a day again leaves the same state.
+Bad data stops the day before anything is written to Cassandra: a damaged file (copied to the
+quarantine with its reason), or a share of rejected rows above DMP_MAX_REJECTED_SHARE. Either
+way the day's figures are written, with the reason the day stopped.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+from pathlib import Path
 
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
-from pyspark.sql.utils import AnalysisException
 
 from dmp.errors import InputError
-from dmp.pipeline.events import (
-    EVENTS_COLUMNS,
-    landing_day_path,
-    read_landing_day,
-    to_events_by_user,
-    with_rejection_reason,
-)
+from dmp.pipeline.events import EVENTS_COLUMNS, read_classified_day, to_events_by_user
+from dmp.pipeline.landing import quarantine_files
 from dmp.pipeline.runs import STORE_STEP, write_step_summary
 from dmp.settings import Settings
 from dmp.spark import CASSANDRA_FORMAT
 
 log = logging.getLogger(__name__)
+ROWS_FOLDER = "rows"
 
-def _quarantine(rejected_df: DataFrame, settings: Settings, day: dt.date) -> str:
+
+def _quarantine_rows(rejected_df: DataFrame, target: Path) -> None:
     """Write rejected rows with their reason; emails are hashed even here."""
-    target = f"{settings.quarantine_dir.rstrip('/')}/{day.isoformat()}"
     hashed = rejected_df.withColumn("email", F.sha2(F.lower(F.trim("email")), 256))
-    hashed.write.mode("overwrite").json(target, compression="gzip")
-    return target
+    hashed.write.mode("overwrite").json(str(target), compression="gzip")
 
 
 def store_day(spark: SparkSession, settings: Settings, day: dt.date) -> dict:
     """Store `day` from the landing folder and return its figures (also written as JSON)."""
-    try:
-        raw_df = read_landing_day(spark, settings.landing_dir, day)
-        classified_df = with_rejection_reason(raw_df, day).cache()
-        read = classified_df.count()
-    except AnalysisException as error:
-        raise InputError(
-            f"No readable landing data for {day} at {landing_day_path(settings.landing_dir, day)} "
-            f"(generate some with `dmp generate --start {day} --days 1`): {error.getMessage()}"
-        ) from None
-    reasons = {
-        row["rejection_reason"]: row["count"]
-        for row in classified_df.where(F.col("rejection_reason").isNotNull()).groupBy("rejection_reason").count().collect()
-    }
+    quarantine_day = Path(settings.quarantine_dir) / day.isoformat()
+    classified_df, check = read_classified_day(spark, settings.landing_dir, day)
+    corrupt_dir = quarantine_files(check.corrupt, quarantine_day)
+    classified_df = classified_df.cache()
+    read = classified_df.count()
+    rejected_df = classified_df.where(F.col("rejection_reason").isNotNull())
+    reasons = {row["rejection_reason"]: row["count"] for row in rejected_df.groupBy("rejection_reason").count().collect()}
     rejected = sum(reasons.values())
-    quarantine_dir = _quarantine(classified_df.where(F.col("rejection_reason").isNotNull()), settings, day) if rejected else None
-
-    events_df = to_events_by_user(classified_df.where(F.col("rejection_reason").isNull())).select(*EVENTS_COLUMNS)
-    log.info("storing %s events of %s into %s.events_by_user", read - rejected, day, settings.keyspace)
-    events_df.write.format(CASSANDRA_FORMAT).options(keyspace=settings.keyspace, table="events_by_user").mode(
-        "append"
-    ).save()
-    classified_df.unpersist()
-
+    rows_dir = quarantine_day / ROWS_FOLDER
+    if rejected:
+        _quarantine_rows(rejected_df, rows_dir)
     summary = {
         "date": day.isoformat(),
+        "files": len(check.good) + len(check.corrupt),
+        "corrupt_files": [{"file": item.path.name, "reason": item.reason} for item in check.corrupt],
         "read": read,
         "accepted": read - rejected,
         "quarantined": rejected,
         "quarantined_by_reason": dict(sorted(reasons.items())),
-        "quarantine_dir": quarantine_dir,
-        "stored": read - rejected,
+        "quarantine_dir": str(quarantine_day) if rejected or corrupt_dir else None,
+        "stored": 0,
     }
-    write_step_summary(settings, day, STORE_STEP, summary)
+    problem = _stop_reason(summary, settings.max_rejected_share, corrupt_dir)
+    if problem is None:
+        events_df = to_events_by_user(classified_df.where(F.col("rejection_reason").isNull())).select(*EVENTS_COLUMNS)
+        log.info("storing %s events of %s into %s.events_by_user", read - rejected, day, settings.keyspace)
+        events_df.write.format(CASSANDRA_FORMAT).options(keyspace=settings.keyspace, table="events_by_user").mode(
+            "append"
+        ).save()
+        summary["stored"] = read - rejected
+    classified_df.unpersist()
+    write_step_summary(settings, day, STORE_STEP, {**summary, "stopped": problem})
+    if problem:
+        raise InputError(f"{day} was not stored: {problem}")
     return summary
+
+
+def _stop_reason(summary: dict, max_rejected_share: float, corrupt_dir: Path | None) -> str | None:
+    """Why the day must not be stored, or None."""
+    if summary["corrupt_files"]:
+        names = ", ".join(f"{item['file']} ({item['reason']})" for item in summary["corrupt_files"])
+        return (f"damaged landing file(s): {names}; copies are in {corrupt_dir}. Have the partner send "
+                "them again (or remove them from the landing folder), then run the day again.")
+    if summary["read"] and summary["quarantined"] / summary["read"] > max_rejected_share:
+        share = summary["quarantined"] / summary["read"]
+        return (f"{share:.1%} of the {summary['read']:,} rows were rejected, above DMP_MAX_REJECTED_SHARE="
+                f"{max_rejected_share:.1%} ({summary['quarantined_by_reason']}); see {summary['quarantine_dir']}.")
+    return None

@@ -1,0 +1,114 @@
+"""Bad landing data never crashes the day and is never dropped without a word.
+
+Rows that cannot be stored go to the quarantine with their reason and the counts reconcile;
+a damaged file, or too many rejected rows, stops the day before anything reaches Cassandra.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import gzip
+import json
+import uuid
+from pathlib import Path
+
+import pytest
+
+from dmp.errors import InputError
+from dmp.pipeline.landing import CORRUPT_FOLDER, REASONS_FILE
+from dmp.pipeline.runs import STORE_STEP, read_step_summary
+from dmp.pipeline.store import ROWS_FOLDER, store_day
+
+DAY = dt.date(2026, 11, 12)
+
+
+def _event(user: str, hour: int, url: str, **extra) -> str:
+    return json.dumps({"user_id": user, "ts": f"2026-11-12T{hour:02d}:00:00.000Z", "url": url,
+                       "event_type": "page_view", "partner_id": "p-001", **extra})
+
+
+@pytest.fixture
+def landing(tmp_path):
+    """A day with good rows and every kind of bad row; returns (settings changes, good users)."""
+    day_dir = tmp_path / "landing" / DAY.isoformat()
+    day_dir.mkdir(parents=True)
+    good_users = [f"bad-input-{uuid.uuid4().hex}" for _ in range(6)]
+    lines = [_event(user, 10 + index, f"https://www.nrj.fr/actu/{index}-concert.html") for index, user in enumerate(good_users)]
+    lines += [
+        _event(good_users[0], 11, "https://x.org/a", email=" Some.One@Example.ORG "),  # a login, stored without email
+        '{"user_id": "u1", "ts": "2026-11-12T10:00:00Z", "url": ',  # invalid JSON
+        "this is not json at all",
+        _event("", 10, "https://x.org/b"),  # missing user id
+        _event("u2", 10, "https://x.org/" + "a" * 1_000_000),  # a 1 MB URL
+        _event("u3", 10, "https://x.org/\u0007bell"),  # control character
+        _event("u4", 10, "javascript:void(0)"),  # not a page
+        json.dumps({"user_id": "u5", "ts": "2025-03-01T10:00:00Z", "url": "https://x.org/c",
+                    "email": "Person@Example.org"}),  # another year, on a login
+        json.dumps({"user_id": "u6", "ts": "yesterday", "url": "https://x.org/d"}),
+        json.dumps({"user": "u7", "timestamp": "2026-11-12T10:00:00Z", "link": "https://x.org/e"}),  # wrong columns
+    ]
+    with gzip.open(day_dir / "events-00000.jsonl.gz", "wt", encoding="utf-8") as out:
+        out.write("\n".join(lines) + "\n")
+    return tmp_path, day_dir, good_users
+
+
+def _settings(settings, root: Path, **changes):
+    return dataclasses.replace(settings, landing_dir=str(root / "landing"), quarantine_dir=str(root / "quarantine"),
+                               runs_dir=root / "runs", **changes)
+
+
+def _stored_rows(cql, settings, users) -> int:
+    return sum(cql.execute(
+        f"SELECT COUNT(*) FROM {settings.keyspace}.events_by_user WHERE user_id = %s AND day = %s", (user, DAY)
+    ).one()[0] for user in users)
+
+
+def test_bad_rows_are_quarantined_with_reasons_and_counts_reconcile(spark, cql, settings, landing):
+    root, _, good_users = landing
+    day_settings = _settings(settings, root, max_rejected_share=1.0)
+
+    summary = store_day(spark, day_settings, DAY)
+
+    assert summary["read"] == 16 == summary["accepted"] + summary["quarantined"]
+    assert summary["quarantined_by_reason"] == {
+        "malformed_json": 2, "missing_user_id": 2, "url_too_long": 1, "invalid_url": 2,
+        "timestamp_outside_day": 1, "unparsable_timestamp": 1,
+    }
+    assert summary["quarantined"] == 9
+    assert summary["stored"] == summary["accepted"] == 7 == _stored_rows(cql, day_settings, good_users)
+    quarantined = [json.loads(line) for part in (root / "quarantine" / DAY.isoformat() / ROWS_FOLDER).glob("*.json.gz")
+                   for line in gzip.open(part, "rt")]
+    assert len(quarantined) == 9 and all(row["rejection_reason"] for row in quarantined)
+    (login,) = [row for row in quarantined if row.get("email")]
+    assert "@" not in login["email"] and len(login["email"]) == 64, "emails leave only hashed, even to quarantine"
+
+
+def test_a_truncated_file_stops_the_day_before_anything_is_stored(spark, cql, settings, landing):
+    root, day_dir, good_users = landing
+    whole = (day_dir / "events-00000.jsonl.gz").read_bytes()
+    (day_dir / "events-00001.jsonl.gz").write_bytes(whole[: len(whole) // 2])
+    (day_dir / "events-00002.jsonl.gz").write_bytes(b"plain text, not gzip\n")
+    day_settings = _settings(settings, root, max_rejected_share=1.0)
+
+    with pytest.raises(InputError, match=r"events-00001.jsonl.gz \(truncated_gzip\).*events-00002.jsonl.gz \(not_gzip\)"):
+        store_day(spark, day_settings, DAY)
+
+    assert _stored_rows(cql, day_settings, good_users) == 0
+    corrupt = root / "quarantine" / DAY.isoformat() / CORRUPT_FOLDER
+    assert json.loads((corrupt / REASONS_FILE).read_text()) == [
+        {"file": "events-00001.jsonl.gz", "reason": "truncated_gzip"},
+        {"file": "events-00002.jsonl.gz", "reason": "not_gzip"},
+    ]
+    assert (day_dir / "events-00001.jsonl.gz").is_file(), "the original stays until it is replaced"
+    figures = read_step_summary(day_settings, DAY, STORE_STEP)
+    assert figures["stored"] == 0 and "damaged landing file" in figures["stopped"]
+
+
+def test_too_many_rejected_rows_stop_the_day_before_anything_is_stored(spark, cql, settings, landing):
+    root, _, good_users = landing
+    day_settings = _settings(settings, root, max_rejected_share=0.05)
+
+    with pytest.raises(InputError, match=r"56\.2% of the 16 rows were rejected, above DMP_MAX_REJECTED_SHARE=5\.0%"):
+        store_day(spark, day_settings, DAY)
+    assert _stored_rows(cql, day_settings, good_users) == 0
