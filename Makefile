@@ -60,6 +60,7 @@ bench: setup
 
 airflow: up
 	@$(DMP) schema migrate
+	@echo "Airflow UI: http://localhost:8080, user admin, password printed below and kept in var/airflow/simple_auth_manager_passwords.json.generated"
 	@$(DMP) airflow standalone
 
 # Re-resolve the pins after editing requirements.txt (needs a clean venv to see the new set).

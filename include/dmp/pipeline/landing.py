@@ -35,11 +35,16 @@ class LandingCheck:
 
 
 def landing_files(landing_dir: str, day: dt.date) -> list[Path]:
-    """The raw files of `day`, sorted; empty when the day has not landed yet."""
+    """The raw files of `day`, sorted; empty when the day has not landed yet.
+
+    Names starting with `_` or `.` are metadata (`_manifest.json`) or files still being written,
+    as Spark treats them too.
+    """
     folder = Path(landing_dir) / day.isoformat()
     if not folder.is_dir():
         return []
-    return sorted({path for pattern in LANDING_PATTERNS for path in folder.glob(pattern)})
+    found = {path for pattern in LANDING_PATTERNS for path in folder.glob(pattern)}
+    return sorted(path for path in found if not path.name.startswith(("_", ".")))
 
 
 def gzip_problem(path: Path) -> str | None:
