@@ -113,12 +113,3 @@ def test_too_many_rejected_rows_stop_the_day_before_anything_is_stored(spark, cq
         store_day(spark, day_settings, DAY)
     assert _stored_rows(cql, day_settings, good_users) == 0
 
-
-def test_metadata_and_hidden_files_are_not_landing_data(tmp_path):
-    from dmp.pipeline.landing import landing_files
-
-    day_dir = tmp_path / DAY.isoformat()
-    day_dir.mkdir()
-    for name in ("events-00000.jsonl.gz", "_manifest.json", ".events-00001.jsonl.gz.partial", "notes.txt", "b.json"):
-        (day_dir / name).write_text("")
-    assert [path.name for path in landing_files(str(tmp_path), DAY)] == ["b.json", "events-00000.jsonl.gz"]
