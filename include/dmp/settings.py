@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dmp.errors import ConfigError
+from dmp.pipeline.columns import parse_column_map
 
 DEFAULT_KEYSPACE = "dmp"
 DEFAULT_EVENTS_TTL_DAYS = 30
@@ -80,6 +81,7 @@ class Settings:
     synonyms_file: Path | None
     page_index_ttl_days: int
     max_rejected_share: float
+    column_map: dict[str, str]
     cassandra_hosts: tuple[str, ...]
     cassandra_port: int
     cassandra_storage_port: int
@@ -184,6 +186,8 @@ def load(env: dict[str, str] | None = None) -> Settings:
         page_index_ttl_days=_int_setting(env, "DMP_PAGE_INDEX_TTL_DAYS", DEFAULT_PAGE_INDEX_TTL_DAYS),
         # A day whose rejected rows exceed this share is stopped before anything is stored.
         max_rejected_share=_share_setting(env, "DMP_MAX_REJECTED_SHARE", DEFAULT_MAX_REJECTED_SHARE),
+        # Partners' column names for ours: `user_id=uid,ts=time,url=page` (see dmp.pipeline.ingest).
+        column_map=parse_column_map(env.get("DMP_COLUMN_MAP", "")),
         cassandra_hosts=hosts,
         cassandra_port=_int_setting(env, "DMP_CASSANDRA_PORT", 9042),
         cassandra_storage_port=_int_setting(env, "DMP_CASSANDRA_STORAGE_PORT", 7000),

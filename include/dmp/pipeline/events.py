@@ -1,36 +1,23 @@
 """From a landing day of raw connection logs to rows of `events_by_user`.
 
-The landing format is what partners send and `dmp generate` writes: one folder per day of gzip
-JSON lines with `user_id`, `ts` (ISO-8601 UTC), `url`, `referrer`, `event_type`, `partner_id` and,
-on login events only, `email`. Rows that cannot be stored get a reason and are kept apart, never
-dropped, so that read = accepted + rejected holds for every day. Emails never reach this table.
+The landing format is what partners send and `dmp generate` writes: one folder per day of JSON
+lines or CSV (see `ingest.py`) with `user_id`, `ts` (ISO-8601 UTC, or epoch seconds or
+milliseconds), `url`, `referrer`, `event_type`, `partner_id` and, on login events only, `email`.
+Rows that cannot be stored get a reason and are kept apart, never dropped, so that
+read = accepted + rejected holds for every day. Emails never reach this table.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
-from pyspark.sql import types as T
 
-from dmp.errors import InputError
-from dmp.pipeline.landing import LandingCheck, check_files, landing_files
+from dmp.pipeline.ingest import CORRUPT_COLUMN, FORMAT_COLUMN, read_day_files
+from dmp.pipeline.landing import LandingCheck
+from dmp.settings import Settings
 
-LANDING_SCHEMA = T.StructType(
-    [
-        T.StructField("user_id", T.StringType()),
-        T.StructField("ts", T.StringType()),
-        T.StructField("url", T.StringType()),
-        T.StructField("referrer", T.StringType()),
-        T.StructField("event_type", T.StringType()),
-        T.StructField("email", T.StringType()),
-        T.StructField("partner_id", T.StringType()),
-        # Spark's JSON reader puts unparsable lines here instead of failing the batch.
-        T.StructField("_corrupt_record", T.StringType()),
-    ]
-)
 EVENTS_COLUMNS = ("user_id", "day", "ts", "event_id", "url", "referrer", "event_type", "partner_id")
 MAX_USER_ID_LENGTH = 256
 MAX_URL_LENGTH = 8192
@@ -40,23 +27,13 @@ URL_SHAPE = r"^(?i)(https?://)?[^\s/?#:@]+\.[^\s/?#]+"
 CONTROL_CHARACTERS = r"[\x00-\x1f\x7f]"
 
 
-def read_landing_files(spark: SparkSession, paths: list[str]) -> DataFrame:
-    """Raw events of these files as strings, with malformed lines kept in `_corrupt_record`."""
-    return (
-        spark.read.schema(LANDING_SCHEMA)
-        .option("mode", "PERMISSIVE")
-        .option("columnNameOfCorruptRecord", "_corrupt_record")
-        .json(paths)
-    )
-
-
 def rejection_reason(day: dt.date) -> Column:
     """The first reason a raw row cannot be stored for `day`, or null when it can."""
-    event_ts = F.to_timestamp("ts")
+    event_ts = event_timestamp()
     day_start = F.lit(dt.datetime.combine(day, dt.time()))
     day_end = F.lit(dt.datetime.combine(day + dt.timedelta(days=1), dt.time()))
     return (
-        F.when(F.col("_corrupt_record").isNotNull(), F.lit("malformed_json"))
+        F.when(F.col(CORRUPT_COLUMN).isNotNull(), F.concat(F.lit("malformed_"), F.col(FORMAT_COLUMN)))
         .when(F.col("user_id").isNull() | (F.trim("user_id") == ""), F.lit("missing_user_id"))
         .when(F.length("user_id") > MAX_USER_ID_LENGTH, F.lit("user_id_too_long"))
         .when(F.col("url").isNull() | (F.trim("url") == ""), F.lit("missing_url"))
@@ -64,6 +41,16 @@ def rejection_reason(day: dt.date) -> Column:
         .when(~F.col("url").rlike(URL_SHAPE) | F.col("url").rlike(CONTROL_CHARACTERS), F.lit("invalid_url"))
         .when(F.col("ts").isNull() | event_ts.isNull(), F.lit("unparsable_timestamp"))
         .when((event_ts < day_start) | (event_ts >= day_end), F.lit("timestamp_outside_day"))
+    )
+
+
+def event_timestamp() -> Column:
+    """The event's time from `ts`: ISO-8601, or epoch milliseconds (13 digits) or seconds (10)."""
+    text = F.trim(F.col("ts"))
+    return (
+        F.when(text.rlike(r"^\d{13}$"), F.timestamp_millis(text.cast("long")))
+        .when(text.rlike(r"^\d{10}$"), F.timestamp_seconds(text.cast("long")))
+        .otherwise(F.to_timestamp(text))
     )
 
 
@@ -79,7 +66,7 @@ def event_id() -> Column:
 
 def to_events_by_user(accepted_df: DataFrame) -> DataFrame:
     """Rows of `events_by_user` from accepted raw rows (the email is left behind on purpose)."""
-    event_ts = F.to_timestamp("ts")
+    event_ts = event_timestamp()
     return accepted_df.select(
         F.trim("user_id").alias("user_id"),
         F.to_date(event_ts).alias("day"),
@@ -92,20 +79,8 @@ def to_events_by_user(accepted_df: DataFrame) -> DataFrame:
     )
 
 
-def read_classified_day(spark: SparkSession, landing_dir: str, day: dt.date) -> tuple[DataFrame, LandingCheck]:
-    """The day's rows, each with its rejection reason or null, and the check of its files.
 
-    Damaged files are left out of the rows and listed in the check; no file at all is an error.
-    """
-    files = landing_files(landing_dir, day)
-    if not files:
-        raise InputError(
-            f"No landing data for {day} in {Path(landing_dir) / day.isoformat()} "
-            f"(generate some with `dmp generate --start {day} --days 1`)."
-        )
-    check = check_files(files)
-    raw_df = (
-        read_landing_files(spark, [str(path) for path in check.good]) if check.good
-        else spark.createDataFrame([], LANDING_SCHEMA)
-    )
+def read_classified_day(spark: SparkSession, settings: Settings, day: dt.date) -> tuple[DataFrame, LandingCheck]:
+    """The day's rows, each with its rejection reason or null, and the check of its files."""
+    raw_df, check = read_day_files(spark, settings.landing_dir, day, settings.column_map)
     return with_rejection_reason(raw_df, day), check

@@ -16,7 +16,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-LANDING_PATTERNS = ("*.jsonl", "*.jsonl.gz", "*.json", "*.json.gz")
+LANDING_PATTERNS = ("*.jsonl", "*.jsonl.gz", "*.json", "*.json.gz", "*.csv", "*.csv.gz")
 CHUNK_BYTES = 1 << 20
 CORRUPT_FOLDER = "_corrupt_files"
 REASONS_FILE = "_reasons.json"

@@ -36,7 +36,7 @@ def _quarantine_rows(rejected_df: DataFrame, target: Path) -> None:
 def store_day(spark: SparkSession, settings: Settings, day: dt.date) -> dict:
     """Store `day` from the landing folder and return its figures (also written as JSON)."""
     quarantine_day = Path(settings.quarantine_dir) / day.isoformat()
-    classified_df, check = read_classified_day(spark, settings.landing_dir, day)
+    classified_df, check = read_classified_day(spark, settings, day)
     corrupt_dir = quarantine_files(check.corrupt, quarantine_day)
     classified_df = classified_df.cache()
     read = classified_df.count()

@@ -40,7 +40,7 @@ def tag_day(spark: SparkSession, settings: Settings, day: dt.date, tagged_at: dt
     spec = tagger_spec(settings, tagged_at)
     tagger = Tagger.load(settings.model_dir / "current", settings.taxonomy_file, settings.rules_file)
     table = {"keyspace": settings.keyspace, "table": PAGE_INDEX_TABLE}
-    classified_df, _ = read_classified_day(spark, settings.landing_dir, day)
+    classified_df, _ = read_classified_day(spark, settings, day)
     accepted_df = classified_df.where(F.col("rejection_reason").isNull())
     pages_df = distinct_pages(accepted_df).cache()
     index_df = spark.read.format(CASSANDRA_FORMAT).options(**table).load()

@@ -1,4 +1,4 @@
-"""Bad landing data never crashes the day and is never dropped without a word.
+"""Landing data as partners send it: bad rows, damaged files, CSV and JSON, their column names.
 
 Rows that cannot be stored go to the quarantine with their reason and the counts reconcile;
 a damaged file, or too many rejected rows, stops the day before anything reaches Cassandra.
@@ -113,3 +113,37 @@ def test_too_many_rejected_rows_stop_the_day_before_anything_is_stored(spark, cq
         store_day(spark, day_settings, DAY)
     assert _stored_rows(cql, day_settings, good_users) == 0
 
+
+
+def test_csv_and_json_with_partner_column_names_and_epoch_times(spark, cql, settings, tmp_path):
+    day_dir = tmp_path / "landing" / DAY.isoformat()
+    day_dir.mkdir(parents=True)
+    users = [f"csv-{uuid.uuid4().hex}" for _ in range(3)]
+    millis = int(dt.datetime(2026, 11, 12, 9, tzinfo=dt.timezone.utc).timestamp() * 1000)
+    csv_lines = [
+        "uid,time,page,ref",
+        f"{users[0]},{millis},https://www.nrj.fr/actu/1-concert.html,",
+        f"{users[1]},{millis // 1000},https://auto.ru/news/kia-rio/,https://yandex.ru/search/?text=kia",
+        f"{users[2]},2026-11-12T10:00:00Z,https://www.espn.com/story/_/id/1/match,",
+        f"{users[2]},2026-11-12T11:00:00Z,https://a.org/x,,an extra field",
+        "broken-row-without-enough-fields",
+    ]
+    with gzip.open(day_dir / "partner-a.csv.gz", "wt", encoding="utf-8") as out:
+        out.write("\n".join(csv_lines) + "\n")
+    (day_dir / "partner-b.jsonl").write_text(
+        json.dumps({"uid": users[0], "time": "2026-11-12T12:00:00Z", "page": "https://www.bbcgoodfood.com/recipes/cake"})
+        + "\n{broken\n"
+    )
+    day_settings = dataclasses.replace(
+        _settings(settings, tmp_path, max_rejected_share=1.0),
+        column_map={"user_id": "uid", "ts": "time", "url": "page", "referrer": "ref"},
+    )
+
+    summary = store_day(spark, day_settings, DAY)
+
+    assert summary["read"] == 7 == summary["accepted"] + summary["quarantined"]
+    assert summary["quarantined_by_reason"] == {"malformed_csv": 2, "malformed_json": 1}
+    assert summary["stored"] == 4 == _stored_rows(cql, day_settings, users)
+    stamps = sorted(row.ts for user in users for row in cql.execute(
+        f"SELECT ts FROM {day_settings.keyspace}.events_by_user WHERE user_id = %s AND day = %s", (user, DAY)))
+    assert stamps[0] == dt.datetime(2026, 11, 12, 9) and stamps[1] == dt.datetime(2026, 11, 12, 9)
