@@ -14,7 +14,11 @@ For its logical date D (the day processed; the run starts once D is over), this 
 3. **tag_pages**: a Spark job (`spark_jobs/tag_pages.py`) tags the day's distinct URLs that the
    page index does not hold for the current model and taxonomy (rules first, then the word2vec
    model under `DMP_MODEL_DIR/current`), with keywords, into `page_index` (7-day TTL).
-4. **report**: logs the day's figures (read = accepted + quarantined, pages tagged) and returns them.
+4. **daily_interests**: a Spark job (`spark_jobs/daily_interests.py`) joins the day's staged
+   events with the page index and upserts, per user and theme, the events and distinct pages
+   into `user_daily_interests` (unknown pages count as 'unknown', so totals reconcile).
+5. **report**: logs the day's figures (read = accepted + quarantined, pages tagged, interests)
+   and returns them.
 
 Run one day: `dmp run 2026-11-01` (or `airflow dags test audience_daily 2026-11-01`).
 Backfill: `dmp airflow backfill create --dag-id audience_daily --from-date 2026-11-01 --to-date 2026-11-07`.
@@ -32,6 +36,7 @@ from dmp.settings import load
 SETTINGS = load()
 EVENTS_ASSET = Asset(f"cassandra://{SETTINGS.keyspace}/events_by_user", group="dmp")
 PAGE_INDEX_ASSET = Asset(f"cassandra://{SETTINGS.keyspace}/page_index", group="dmp")
+INTERESTS_ASSET = Asset(f"cassandra://{SETTINGS.keyspace}/user_daily_interests", group="dmp")
 DAY = "{{ ds }}"
 LANDING_WAIT = dt.timedelta(hours=6)
 
@@ -77,7 +82,11 @@ def audience_daily():
         print(summary)
         return summary
 
-    wait_for_landing(DAY) >> store_events >> tag_pages >> report(DAY)
+    daily_interests = DmpSparkSubmitOperator(
+        task_id="daily_interests", job="daily_interests", application_args=["--date", DAY], outlets=[INTERESTS_ASSET]
+    )
+
+    wait_for_landing(DAY) >> store_events >> tag_pages >> daily_interests >> report(DAY)
 
 
 audience_daily()

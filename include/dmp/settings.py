@@ -23,6 +23,7 @@ DEFAULT_SPARK_MASTER = "local[*]"
 DEFAULT_PIPELINE_START = "2026-11-01"
 DEFAULT_PAGE_INDEX_TTL_DAYS = 7
 DEFAULT_MAX_REJECTED_SHARE = 0.05
+DEFAULT_INTERESTS_TTL_DAYS = 400  # daily interests outlive raw events: lifetime scores read them
 SECONDS_PER_DAY = 86_400
 
 
@@ -74,12 +75,14 @@ class Settings:
     landing_dir: str
     quarantine_dir: str
     runs_dir: Path
+    staging_dir: str
     model_dir: Path
     corpus_file: Path
     taxonomy_file: Path
     rules_file: Path | None
     synonyms_file: Path | None
     page_index_ttl_days: int
+    interests_ttl_days: int
     max_rejected_share: float
     column_map: dict[str, str]
     cassandra_hosts: tuple[str, ...]
@@ -113,6 +116,14 @@ class Settings:
     @property
     def events_ttl_seconds(self) -> int:
         return self.events_ttl_days * SECONDS_PER_DAY
+
+    @property
+    def interests_ttl_seconds(self) -> int:
+        return self.interests_ttl_days * SECONDS_PER_DAY
+
+    def staging_day(self, day: dt.date) -> str:
+        """Where the day's accepted events wait for the next steps (Parquet)."""
+        return f"{self.staging_dir.rstrip('/')}/{day.isoformat()}/events"
 
     @property
     def page_index_ttl_seconds(self) -> int:
@@ -175,6 +186,8 @@ def load(env: dict[str, str] | None = None) -> Settings:
         quarantine_dir=env.get("DMP_QUARANTINE_DIR") or str(home / "data" / "quarantine"),
         # One folder per processed day with each step's figures (JSON) and the run's log.
         runs_dir=Path(env.get("DMP_RUNS_DIR") or var_dir / "runs").resolve(),
+        # Each day's accepted events between the pipeline's steps (Parquet, one folder per day).
+        staging_dir=env.get("DMP_STAGING_DIR") or str(home / "data" / "staging"),
         # Models in versioned folders; `current` points at the one in use.
         model_dir=Path(env.get("DMP_MODEL_DIR") or var_dir / "models").resolve(),
         # Page texts the model learns from, one document per line (`dmp generate` writes one).
@@ -185,6 +198,7 @@ def load(env: dict[str, str] | None = None) -> Settings:
         # Pages are re-tagged after this many days (a page's content drifts; see the seeds' 7 days).
         page_index_ttl_days=_int_setting(env, "DMP_PAGE_INDEX_TTL_DAYS", DEFAULT_PAGE_INDEX_TTL_DAYS),
         # A day whose rejected rows exceed this share is stopped before anything is stored.
+        interests_ttl_days=_int_setting(env, "DMP_INTERESTS_TTL_DAYS", DEFAULT_INTERESTS_TTL_DAYS),
         max_rejected_share=_share_setting(env, "DMP_MAX_REJECTED_SHARE", DEFAULT_MAX_REJECTED_SHARE),
         # Partners' column names for ours: `user_id=uid,ts=time,url=page` (see dmp.pipeline.ingest).
         column_map=parse_column_map(env.get("DMP_COLUMN_MAP", "")),

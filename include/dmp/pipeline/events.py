@@ -14,6 +14,7 @@ import datetime as dt
 from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 
+from dmp.errors import InputError
 from dmp.pipeline.ingest import CORRUPT_COLUMN, FORMAT_COLUMN, read_day_files
 from dmp.pipeline.landing import LandingCheck
 from dmp.settings import Settings
@@ -84,3 +85,15 @@ def read_classified_day(spark: SparkSession, settings: Settings, day: dt.date) -
     """The day's rows, each with its rejection reason or null, and the check of its files."""
     raw_df, check = read_day_files(spark, settings.landing_dir, day, settings.column_map)
     return with_rejection_reason(raw_df, day), check
+
+
+def read_staged_events(spark: SparkSession, settings: Settings, day: dt.date) -> DataFrame:
+    """The day's accepted events as `store_events` staged them; an error when it has not run."""
+    from pyspark.errors import AnalysisException
+
+    try:
+        return spark.read.parquet(settings.staging_day(day))
+    except AnalysisException:
+        raise InputError(
+            f"No staged events for {day} in {settings.staging_day(day)}: run store_events for that day first."
+        ) from None

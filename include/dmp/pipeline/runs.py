@@ -15,6 +15,7 @@ from dmp.settings import Settings
 
 STORE_STEP = "store_events"
 TAG_STEP = "tag_pages"
+INTERESTS_STEP = "daily_interests"
 
 
 def step_summary_path(settings: Settings, day: dt.date, step: str) -> Path:
@@ -45,5 +46,6 @@ def read_day_summary(settings: Settings, day: dt.date) -> dict:
             f"Counts for {day} do not reconcile: read {summary['read']} != accepted {summary['accepted']} "
             f"+ quarantined {summary['quarantined']} ({path})."
         )
-    tagging = read_step_summary(settings, day, TAG_STEP)
-    return {**summary, "tagging": tagging} if tagging else summary
+    later_steps = {"tagging": TAG_STEP, "interests": INTERESTS_STEP}
+    return {**summary, **{name: figures for name, step in later_steps.items()
+                          if (figures := read_step_summary(settings, day, step))}}

@@ -2,6 +2,8 @@
 
 This is the body of the `store_events` Spark job. It is idempotent: event ids are deterministic
 and the quarantine folder of the day is rewritten, so running a day again leaves the same state.
+The accepted events also go to the day's staging folder (Parquet), which the next steps (page
+tagging, interests) read instead of parsing the raw files again.
 Bad data stops the day before anything is written to Cassandra: a damaged file (copied to the
 quarantine with its reason), or a share of rejected rows above DMP_MAX_REJECTED_SHARE. Either
 way the day's figures are written, with the reason the day stopped.
@@ -60,6 +62,8 @@ def store_day(spark: SparkSession, settings: Settings, day: dt.date) -> dict:
     problem = _stop_reason(summary, settings.max_rejected_share, corrupt_dir)
     if problem is None:
         events_df = to_events_by_user(classified_df.where(F.col("rejection_reason").isNull())).select(*EVENTS_COLUMNS)
+        events_df.write.mode("overwrite").parquet(settings.staging_day(day))
+        events_df = spark.read.parquet(settings.staging_day(day))
         log.info("storing %s events of %s into %s.events_by_user", read - rejected, day, settings.keyspace)
         events_df.write.format(CASSANDRA_FORMAT).options(keyspace=settings.keyspace, table="events_by_user").mode(
             "append"

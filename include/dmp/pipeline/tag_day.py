@@ -13,7 +13,7 @@ import logging
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 
-from dmp.pipeline.events import read_classified_day
+from dmp.pipeline.events import read_staged_events
 from dmp.pipeline.page_tagging import PAGE_INDEX_TABLE, TaggerSpec, distinct_pages, pages_to_tag, tag_pages
 from dmp.pipeline.runs import TAG_STEP, write_step_summary
 from dmp.settings import Settings
@@ -40,8 +40,7 @@ def tag_day(spark: SparkSession, settings: Settings, day: dt.date, tagged_at: dt
     spec = tagger_spec(settings, tagged_at)
     tagger = Tagger.load(settings.model_dir / "current", settings.taxonomy_file, settings.rules_file)
     table = {"keyspace": settings.keyspace, "table": PAGE_INDEX_TABLE}
-    classified_df, _ = read_classified_day(spark, settings, day)
-    accepted_df = classified_df.where(F.col("rejection_reason").isNull())
+    accepted_df = read_staged_events(spark, settings, day)
     pages_df = distinct_pages(accepted_df).cache()
     index_df = spark.read.format(CASSANDRA_FORMAT).options(**table).load()
     new_df = pages_to_tag(pages_df, index_df, tagger.model_version, tagger.taxonomy.digest)

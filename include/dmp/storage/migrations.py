@@ -24,6 +24,7 @@ _COMMENT_RE = re.compile(r"^\s*--.*$", re.MULTILINE)
 SCHEMA_TABLE = "schema_migrations"
 EVENTS_TABLE = "events_by_user"
 PAGE_INDEX_TABLE = "page_index"
+INTERESTS_TABLE = "user_daily_interests"
 
 
 def _retention(settings: Settings) -> dict[str, tuple[str, int]]:
@@ -31,6 +32,7 @@ def _retention(settings: Settings) -> dict[str, tuple[str, int]]:
     return {
         "events_ttl_seconds": (EVENTS_TABLE, settings.events_ttl_seconds),
         "page_index_ttl_seconds": (PAGE_INDEX_TABLE, settings.page_index_ttl_seconds),
+        "interests_ttl_seconds": (INTERESTS_TABLE, settings.interests_ttl_seconds),
     }
 
 

@@ -35,10 +35,12 @@ def test_dmp_run_stores_and_tags_a_generated_day_and_reports_reconciled_figures(
         "DMP_LANDING_DIR": str(landed_day),
         "DMP_QUARANTINE_DIR": str(tmp_path / "quarantine"),
         "DMP_RUNS_DIR": str(tmp_path / "runs"),
+        "DMP_STAGING_DIR": str(tmp_path / "staging"),
     }
     run = subprocess.run([DMP, "run", DAY.isoformat()], env=env, capture_output=True, text=True, timeout=900)
     assert run.returncode == 0, f"dmp run failed:\n{run.stdout[-3000:]}\n{run.stderr[-3000:]}"
-    assert "finished store_events" in run.stdout and "finished tag_pages" in run.stdout
+    for task in ("store_events", "tag_pages", "daily_interests", "report"):
+        assert f"finished {task}" in run.stdout
     assert "run successful" in run.stdout
 
     shown = subprocess.run([DMP, "runs", "show", DAY.isoformat()], env=env, capture_output=True, text=True)
@@ -58,6 +60,7 @@ def test_dmp_run_stores_and_tags_a_generated_day_and_reports_reconciled_figures(
     tagging = figures["tagging"]
     assert tagging["pages"] == len({json.loads(line)["url"] for line in _lines(landed_day / DAY.isoformat())})
     assert tagging["tagged"] + tagging["already_tagged"] == tagging["pages"]
+    assert figures["interests"]["events"] == figures["stored"] == sum(figures["interests"]["events_by_theme"].values())
 
 
 def _lines(day_dir: Path) -> list[str]:

@@ -55,7 +55,7 @@ def landing(tmp_path):
 
 def _settings(settings, root: Path, **changes):
     return dataclasses.replace(settings, landing_dir=str(root / "landing"), quarantine_dir=str(root / "quarantine"),
-                               runs_dir=root / "runs", **changes)
+                               runs_dir=root / "runs", staging_dir=str(root / "staging"), **changes)
 
 
 def _stored_rows(cql, settings, users) -> int:

@@ -10,6 +10,7 @@ import pytest
 
 from dmp.generate import GenerateRequest, generate
 from dmp.generate.corpus import CORPUS_FILE
+from dmp.pipeline.store import store_day
 from dmp.pipeline.tag_day import tag_day
 from dmp.tagging.model import publish, train_model
 
@@ -17,15 +18,19 @@ DAY = dt.date(2026, 11, 10)
 
 
 @pytest.fixture(scope="module")
-def day_settings(settings, cql, tmp_path_factory):
+def day_settings(settings, cql, spark, tmp_path_factory):
     """Settings whose landing day, model and runs live in a scratch folder; page index truncated."""
     root = tmp_path_factory.mktemp("tagjob")
     generate(GenerateRequest(start=DAY, days=1, people=80, out_dir=root / "landing", seed=5))
     model = train_model(root / "landing" / CORPUS_FILE, root / "models" / "v1")
     publish(root / "models", model.path)
     cql.execute(f"TRUNCATE {settings.keyspace}.page_index")
-    return dataclasses.replace(settings, landing_dir=str(root / "landing"), model_dir=root / "models",
-                               runs_dir=root / "runs")
+    day_settings = dataclasses.replace(
+        settings, landing_dir=str(root / "landing"), model_dir=root / "models", runs_dir=root / "runs",
+        staging_dir=str(root / "staging"), quarantine_dir=str(root / "quarantine"),
+    )
+    store_day(spark, day_settings, DAY)  # stages the day's accepted events, which tagging reads
+    return day_settings
 
 
 def test_a_day_is_tagged_once_then_skipped_and_retagged_by_a_new_model(spark, cql, day_settings):

@@ -1,0 +1,29 @@
+"""The daily interests transform on a few inline rows (local Spark)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from dmp.pipeline.interests import daily_interests, with_theme
+
+DAY = dt.date(2026, 11, 1)
+
+
+def test_events_and_distinct_pages_per_user_day_and_theme(spark):
+    events_df = spark.createDataFrame(
+        [("u1", DAY, "https://a/music-1"), ("u1", DAY, "https://a/music-1"), ("u1", DAY, "https://a/music-2"),
+         ("u1", DAY, "https://a/cars"), ("u2", DAY, "https://a/music-1"), ("u2", DAY, "https://never/tagged")],
+        "user_id string, day date, url string",
+    )
+    pages_df = spark.createDataFrame(
+        [("https://a/music-1", "music"), ("https://a/music-2", "music"), ("https://a/cars", "automobile"),
+         ("https://a/unused", None)],
+        "url string, theme string",
+    )
+    result_df = daily_interests(with_theme(events_df, pages_df))
+    # pyspark.testing needs numpy < 2 (it imports pyspark.pandas), so rows are compared directly.
+    assert result_df.schema.simpleString() == "struct<user_id:string,day:date,theme:string,events:int,pages:int>"
+    assert sorted(map(tuple, result_df.collect())) == sorted([
+        ("u1", DAY, "music", 3, 2), ("u1", DAY, "automobile", 1, 1),
+        ("u2", DAY, "music", 1, 1), ("u2", DAY, "unknown", 1, 1),
+    ])
