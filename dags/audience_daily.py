@@ -17,7 +17,11 @@ For its logical date D (the day processed; the run starts once D is over), this 
 4. **daily_interests**: a Spark job (`spark_jobs/daily_interests.py`) joins the day's staged
    events with the page index and upserts, per user and theme, the events and distinct pages
    into `user_daily_interests` (unknown pages count as 'unknown', so totals reconcile).
-5. **report**: logs the day's figures (read = accepted + quarantined, pages tagged, interests)
+5. **lifetime_interests**: a Spark job (`spark_jobs/lifetime_interests.py`) recomputes, for the
+   day's users, their lifetime interest per theme from all their daily rows (totals, active days,
+   first and last seen, a decayed score with half-life `DMP_INTEREST_HALF_LIFE_DAYS`, events of
+   the last 7/30/90 days) into `user_interests`; the same whatever order days run in.
+6. **report**: logs the day's figures (read = accepted + quarantined, pages tagged, interests)
    and returns them.
 
 Run one day: `dmp run 2026-11-01` (or `airflow dags test audience_daily 2026-11-01`).
@@ -37,6 +41,7 @@ SETTINGS = load()
 EVENTS_ASSET = Asset(f"cassandra://{SETTINGS.keyspace}/events_by_user", group="dmp")
 PAGE_INDEX_ASSET = Asset(f"cassandra://{SETTINGS.keyspace}/page_index", group="dmp")
 INTERESTS_ASSET = Asset(f"cassandra://{SETTINGS.keyspace}/user_daily_interests", group="dmp")
+LIFETIME_ASSET = Asset(f"cassandra://{SETTINGS.keyspace}/user_interests", group="dmp")
 DAY = "{{ ds }}"
 LANDING_WAIT = dt.timedelta(hours=6)
 
@@ -86,7 +91,12 @@ def audience_daily():
         task_id="daily_interests", job="daily_interests", application_args=["--date", DAY], outlets=[INTERESTS_ASSET]
     )
 
-    wait_for_landing(DAY) >> store_events >> tag_pages >> daily_interests >> report(DAY)
+    lifetime_interests = DmpSparkSubmitOperator(
+        task_id="lifetime_interests", job="lifetime_interests", application_args=["--date", DAY],
+        outlets=[LIFETIME_ASSET],
+    )
+
+    wait_for_landing(DAY) >> store_events >> tag_pages >> daily_interests >> lifetime_interests >> report(DAY)
 
 
 audience_daily()

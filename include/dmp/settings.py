@@ -23,6 +23,7 @@ DEFAULT_SPARK_MASTER = "local[*]"
 DEFAULT_PIPELINE_START = "2026-11-01"
 DEFAULT_PAGE_INDEX_TTL_DAYS = 7
 DEFAULT_MAX_REJECTED_SHARE = 0.05
+DEFAULT_INTEREST_HALF_LIFE_DAYS = 30
 DEFAULT_INTERESTS_TTL_DAYS = 400  # daily interests outlive raw events: lifetime scores read them
 SECONDS_PER_DAY = 86_400
 
@@ -83,6 +84,7 @@ class Settings:
     synonyms_file: Path | None
     page_index_ttl_days: int
     interests_ttl_days: int
+    interest_half_life_days: int
     max_rejected_share: float
     column_map: dict[str, str]
     cassandra_hosts: tuple[str, ...]
@@ -199,6 +201,7 @@ def load(env: dict[str, str] | None = None) -> Settings:
         page_index_ttl_days=_int_setting(env, "DMP_PAGE_INDEX_TTL_DAYS", DEFAULT_PAGE_INDEX_TTL_DAYS),
         # A day whose rejected rows exceed this share is stopped before anything is stored.
         interests_ttl_days=_int_setting(env, "DMP_INTERESTS_TTL_DAYS", DEFAULT_INTERESTS_TTL_DAYS),
+        interest_half_life_days=_int_setting(env, "DMP_INTEREST_HALF_LIFE_DAYS", DEFAULT_INTEREST_HALF_LIFE_DAYS),
         max_rejected_share=_share_setting(env, "DMP_MAX_REJECTED_SHARE", DEFAULT_MAX_REJECTED_SHARE),
         # Partners' column names for ours: `user_id=uid,ts=time,url=page` (see dmp.pipeline.ingest).
         column_map=parse_column_map(env.get("DMP_COLUMN_MAP", "")),

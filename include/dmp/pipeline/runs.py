@@ -16,6 +16,7 @@ from dmp.settings import Settings
 STORE_STEP = "store_events"
 TAG_STEP = "tag_pages"
 INTERESTS_STEP = "daily_interests"
+LIFETIME_STEP = "lifetime_interests"
 
 
 def step_summary_path(settings: Settings, day: dt.date, step: str) -> Path:
@@ -46,6 +47,6 @@ def read_day_summary(settings: Settings, day: dt.date) -> dict:
             f"Counts for {day} do not reconcile: read {summary['read']} != accepted {summary['accepted']} "
             f"+ quarantined {summary['quarantined']} ({path})."
         )
-    later_steps = {"tagging": TAG_STEP, "interests": INTERESTS_STEP}
+    later_steps = {"tagging": TAG_STEP, "interests": INTERESTS_STEP, "lifetime": LIFETIME_STEP}
     return {**summary, **{name: figures for name, step in later_steps.items()
                           if (figures := read_step_summary(settings, day, step))}}

@@ -25,14 +25,15 @@ SCHEMA_TABLE = "schema_migrations"
 EVENTS_TABLE = "events_by_user"
 PAGE_INDEX_TABLE = "page_index"
 INTERESTS_TABLE = "user_daily_interests"
+LIFETIME_TABLE = "user_interests"
 
 
-def _retention(settings: Settings) -> dict[str, tuple[str, int]]:
-    """Placeholder -> (table, TTL in seconds) for the tables whose default TTL follows a setting."""
+def _retention(settings: Settings) -> dict[str, tuple[tuple[str, ...], int]]:
+    """Placeholder -> (tables, TTL in seconds) for the tables whose default TTL follows a setting."""
     return {
-        "events_ttl_seconds": (EVENTS_TABLE, settings.events_ttl_seconds),
-        "page_index_ttl_seconds": (PAGE_INDEX_TABLE, settings.page_index_ttl_seconds),
-        "interests_ttl_seconds": (INTERESTS_TABLE, settings.interests_ttl_seconds),
+        "events_ttl_seconds": ((EVENTS_TABLE,), settings.events_ttl_seconds),
+        "page_index_ttl_seconds": ((PAGE_INDEX_TABLE,), settings.page_index_ttl_seconds),
+        "interests_ttl_seconds": ((INTERESTS_TABLE, LIFETIME_TABLE), settings.interests_ttl_seconds),
     }
 
 
@@ -90,7 +91,7 @@ def applied_versions(session, settings: Settings) -> dict[int, str]:
 def _sync_retention(session, settings: Settings) -> list[str]:
     """Apply changed retention settings to their tables; what changed, as messages."""
     changes = []
-    for table, ttl in _retention(settings).values():
+    for table, ttl in ((table, ttl) for tables, ttl in _retention(settings).values() for table in tables):
         row = session.execute(
             "SELECT default_time_to_live FROM system_schema.tables WHERE keyspace_name = %s AND table_name = %s",
             (settings.keyspace, table),

@@ -1,0 +1,81 @@
+"""Lifetime interests per user and theme, derived from the daily interests of the users of a day.
+
+For every user active on the day, all of their daily rows are read back (one Cassandra partition
+each) and folded into totals, active days, first and last seen, a decayed score as of the last
+day seen, and the events of the 7, 30 and 90 days up to it. Nothing depends on when or in which
+order days ran: the last run that touches a user has all of that user's days, so in-order runs,
+re-runs and backfills in any order end with the same rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from pyspark.sql import Column, DataFrame, SparkSession, Window
+from pyspark.sql import functions as F
+
+from dmp.errors import DmpError
+from dmp.pipeline.events import read_staged_events
+from dmp.pipeline.interests import INTERESTS_TABLE
+from dmp.pipeline.runs import LIFETIME_STEP, write_step_summary
+from dmp.settings import Settings
+from dmp.spark import CASSANDRA_FORMAT
+from dmp.tagging.taxonomy import UNKNOWN
+
+log = logging.getLogger(__name__)
+LIFETIME_TABLE = "user_interests"
+WINDOWS_DAYS = (7, 30, 90)
+LIFETIME_COLUMNS = (
+    "user_id", "theme", "total_events", "active_days", "first_seen", "last_seen", "score", "half_life_days",
+    *(f"events_{days}d" for days in WINDOWS_DAYS),
+)
+
+
+def _events_within(days: int, age: Column) -> Column:
+    return F.sum(F.when(age < days, F.col("events")).otherwise(0)).cast("int").alias(f"events_{days}d")
+
+
+def lifetime_interests(daily_df: DataFrame, half_life_days: int) -> DataFrame:
+    """Rows of `user_interests` from daily rows (user_id, day, theme, events); 'unknown' left out."""
+    known_df = daily_df.where(F.col("theme") != UNKNOWN)
+    by_theme = Window.partitionBy("user_id", "theme")
+    aged_df = known_df.withColumn("last_seen", F.max("day").over(by_theme)).withColumn(
+        "age", F.datediff("last_seen", "day")
+    )
+    age = F.col("age")
+    return aged_df.groupBy("user_id", "theme").agg(
+        F.sum("events").cast("long").alias("total_events"),
+        F.countDistinct("day").cast("int").alias("active_days"),
+        F.min("day").alias("first_seen"),
+        F.max("last_seen").alias("last_seen"),
+        F.sum(F.col("events") * F.pow(F.lit(0.5), age / F.lit(half_life_days))).alias("score"),
+        F.lit(half_life_days).alias("half_life_days"),
+        *(_events_within(days, age) for days in WINDOWS_DAYS),
+    ).select(*LIFETIME_COLUMNS)
+
+
+def lifetime_day(spark: SparkSession, settings: Settings, day: dt.date) -> dict:
+    """Recompute the lifetime interests of the day's users; refuse to store negative or NaN scores."""
+    users_df = read_staged_events(spark, settings, day).select("user_id").distinct()
+    daily_df = spark.read.format(CASSANDRA_FORMAT).options(keyspace=settings.keyspace, table=INTERESTS_TABLE).load()
+    # A join on the partition key: the connector reads just these users' partitions (direct join).
+    user_days_df = users_df.join(daily_df, on="user_id", how="inner")
+    lifetime_df = lifetime_interests(user_days_df, settings.interest_half_life_days).cache()
+    invalid = lifetime_df.where(F.isnan("score") | (F.col("score") < 0) | (F.col("total_events") < 0)).count()
+    if invalid:
+        raise DmpError(f"{invalid} lifetime interest rows of {day}'s users have a negative or NaN score: not stored.")
+    lifetime_df.write.format(CASSANDRA_FORMAT).options(keyspace=settings.keyspace, table=LIFETIME_TABLE).mode(
+        "append").save()
+    users_by_theme = {row["theme"]: row["count"] for row in lifetime_df.groupBy("theme").count().collect()}
+    summary = {
+        "date": day.isoformat(),
+        "users": users_df.count(),
+        "users_with_interests": lifetime_df.select("user_id").distinct().count(),
+        "rows": sum(users_by_theme.values()),
+        "users_by_theme": dict(sorted(users_by_theme.items())),
+        "half_life_days": settings.interest_half_life_days,
+    }
+    lifetime_df.unpersist()
+    write_step_summary(settings, day, LIFETIME_STEP, summary)
+    return summary
