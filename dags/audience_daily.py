@@ -21,7 +21,10 @@ For its logical date D (the day processed; the run starts once D is over), this 
    day's users, their lifetime interest per theme from all their daily rows (totals, active days,
    first and last seen, a decayed score with half-life `DMP_INTEREST_HALF_LIFE_DAYS`, events of
    the last 7/30/90 days) into `user_interests`; the same whatever order days run in.
-6. **report**: logs the day's figures (read = accepted + quarantined, pages tagged, interests)
+6. **keyword_index** (beside the interests): a Spark job (`spark_jobs/keyword_index.py`) writes
+   who visited pages with each keyword (`keyword_users`) and theta sketches per keyword and theme
+   and day (`audience_sketches`) for `dmp audience estimate`.
+7. **report**: logs the day's figures (read = accepted + quarantined, pages tagged, interests)
    and returns them.
 
 Run one day: `dmp run 2026-11-01` (or `airflow dags test audience_daily 2026-11-01`).
@@ -42,6 +45,7 @@ EVENTS_ASSET = Asset(f"cassandra://{SETTINGS.keyspace}/events_by_user", group="d
 PAGE_INDEX_ASSET = Asset(f"cassandra://{SETTINGS.keyspace}/page_index", group="dmp")
 INTERESTS_ASSET = Asset(f"cassandra://{SETTINGS.keyspace}/user_daily_interests", group="dmp")
 LIFETIME_ASSET = Asset(f"cassandra://{SETTINGS.keyspace}/user_interests", group="dmp")
+KEYWORDS_ASSET = Asset(f"cassandra://{SETTINGS.keyspace}/audience_sketches", group="dmp")
 DAY = "{{ ds }}"
 LANDING_WAIT = dt.timedelta(hours=6)
 
@@ -96,7 +100,14 @@ def audience_daily():
         outlets=[LIFETIME_ASSET],
     )
 
-    wait_for_landing(DAY) >> store_events >> tag_pages >> daily_interests >> lifetime_interests >> report(DAY)
+    keyword_index = DmpSparkSubmitOperator(
+        task_id="keyword_index", job="keyword_index", application_args=["--date", DAY], outlets=[KEYWORDS_ASSET]
+    )
+
+    reported = report(DAY)
+    wait_for_landing(DAY) >> store_events >> tag_pages >> [daily_interests, keyword_index]
+    daily_interests >> lifetime_interests >> reported
+    keyword_index >> reported
 
 
 audience_daily()

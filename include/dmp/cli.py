@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "dmp.orchestration.command",
     "dmp.pipeline.command",
     "dmp.tagging.command",
+    "dmp.audience.command",
 )
 
 

@@ -17,6 +17,7 @@ STORE_STEP = "store_events"
 TAG_STEP = "tag_pages"
 INTERESTS_STEP = "daily_interests"
 LIFETIME_STEP = "lifetime_interests"
+KEYWORDS_STEP = "keyword_index"
 
 
 def step_summary_path(settings: Settings, day: dt.date, step: str) -> Path:
@@ -47,6 +48,6 @@ def read_day_summary(settings: Settings, day: dt.date) -> dict:
             f"Counts for {day} do not reconcile: read {summary['read']} != accepted {summary['accepted']} "
             f"+ quarantined {summary['quarantined']} ({path})."
         )
-    later_steps = {"tagging": TAG_STEP, "interests": INTERESTS_STEP, "lifetime": LIFETIME_STEP}
+    later_steps = {"tagging": TAG_STEP, "interests": INTERESTS_STEP, "lifetime": LIFETIME_STEP, "keywords": KEYWORDS_STEP}
     return {**summary, **{name: figures for name, step in later_steps.items()
                           if (figures := read_step_summary(settings, day, step))}}

@@ -26,12 +26,13 @@ EVENTS_TABLE = "events_by_user"
 PAGE_INDEX_TABLE = "page_index"
 INTERESTS_TABLE = "user_daily_interests"
 LIFETIME_TABLE = "user_interests"
+KEYWORD_TABLES = ("keyword_users", "audience_sketches")
 
 
 def _retention(settings: Settings) -> dict[str, tuple[tuple[str, ...], int]]:
     """Placeholder -> (tables, TTL in seconds) for the tables whose default TTL follows a setting."""
     return {
-        "events_ttl_seconds": ((EVENTS_TABLE,), settings.events_ttl_seconds),
+        "events_ttl_seconds": ((EVENTS_TABLE, *KEYWORD_TABLES), settings.events_ttl_seconds),
         "page_index_ttl_seconds": ((PAGE_INDEX_TABLE,), settings.page_index_ttl_seconds),
         "interests_ttl_seconds": ((INTERESTS_TABLE, LIFETIME_TABLE), settings.interests_ttl_seconds),
     }

@@ -39,7 +39,7 @@ def test_dmp_run_stores_and_tags_a_generated_day_and_reports_reconciled_figures(
     }
     run = subprocess.run([DMP, "run", DAY.isoformat()], env=env, capture_output=True, text=True, timeout=900)
     assert run.returncode == 0, f"dmp run failed:\n{run.stdout[-3000:]}\n{run.stderr[-3000:]}"
-    for task in ("store_events", "tag_pages", "daily_interests", "lifetime_interests", "report"):
+    for task in ("store_events", "tag_pages", "daily_interests", "lifetime_interests", "keyword_index", "report"):
         assert f"finished {task}" in run.stdout
     assert "run successful" in run.stdout
 
@@ -61,6 +61,7 @@ def test_dmp_run_stores_and_tags_a_generated_day_and_reports_reconciled_figures(
     assert tagging["pages"] == len({json.loads(line)["url"] for line in _lines(landed_day / DAY.isoformat())})
     assert tagging["tagged"] + tagging["already_tagged"] == tagging["pages"]
     assert figures["interests"]["events"] == figures["stored"] == sum(figures["interests"]["events_by_theme"].values())
+    assert figures["keywords"]["keywords"] > 0 and figures["keywords"]["theme_sketches"] > 0
     assert 0 < figures["lifetime"]["users_with_interests"] <= figures["lifetime"]["users"] == figures["interests"]["users"]
 
 

@@ -1,0 +1,1 @@
+"""Audiences: who to target, and how many they are, from interests and keywords."""

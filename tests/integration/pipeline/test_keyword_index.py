@@ -1,0 +1,64 @@
+"""The keyword index and audience sketches of a generated day, and estimates read back from them."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pytest
+
+from dmp.audience.estimate import SketchReader
+from dmp.generate import GenerateRequest, generate
+from dmp.generate.corpus import CORPUS_FILE
+from dmp.pipeline.keyword_index import KEYWORD_BUCKETS, keyword_index_day
+from dmp.pipeline.store import store_day
+from dmp.pipeline.tag_day import tag_day
+from dmp.tagging.model import publish, train_model
+
+DAY = dt.date(2026, 11, 16)
+
+
+@pytest.fixture(scope="module")
+def indexed_day(spark, cql, settings, tmp_path_factory):
+    root = tmp_path_factory.mktemp("keywords")
+    generate(GenerateRequest(start=DAY, days=1, people=120, out_dir=root / "landing", seed=44))
+    publish(root / "models", train_model(root / "landing" / CORPUS_FILE, root / "models" / "v1").path)
+    day_settings = dataclasses.replace(
+        settings, landing_dir=str(root / "landing"), model_dir=root / "models", runs_dir=root / "runs",
+        staging_dir=str(root / "staging"), quarantine_dir=str(root / "quarantine"),
+    )
+    store_day(spark, day_settings, DAY)
+    tag_day(spark, day_settings, DAY, tagged_at=dt.datetime(2026, 11, 17, tzinfo=dt.timezone.utc))
+    return day_settings, keyword_index_day(spark, day_settings, DAY)
+
+
+def _exact_users(cql, settings, keyword: str) -> set[str]:
+    return {row.user_id for bucket in range(KEYWORD_BUCKETS) for row in cql.execute(
+        f"SELECT user_id FROM {settings.keyspace}.keyword_users WHERE keyword = %s AND day = %s AND bucket = %s",
+        (keyword, DAY, bucket))}
+
+
+def test_sketch_estimates_match_the_inverted_index(cql, indexed_day):
+    settings, figures = indexed_day
+    assert figures["keywords"] > 50 and figures["theme_sketches"] >= 5 and figures["keyword_user_pairs"] > 0
+    reader = SketchReader(cql, settings.keyspace)
+    for keyword in ("music", "recipe", "football", "ford focus", "voiture"):
+        exact = _exact_users(cql, settings, keyword)
+        estimate = reader.estimate("keyword", (keyword,), DAY, DAY)
+        assert estimate.users == len(exact), keyword  # exact below 4,096 users
+    union = _exact_users(cql, settings, "music") | _exact_users(cql, settings, "recipe")
+    both = reader.estimate("keyword", ("music", "recipe"), DAY, DAY)
+    assert both.users == len(union) > 0 and both.keywords_seen == ("music", "recipe")
+
+
+def test_theme_sketches_count_the_users_of_each_theme(cql, indexed_day, spark):
+    settings, _ = indexed_day
+    reader = SketchReader(cql, settings.keyspace)
+    music = reader.estimate("theme", ("music",), DAY, DAY)
+    nothing = reader.estimate("theme", ("music",), DAY - dt.timedelta(days=10), DAY - dt.timedelta(days=1))
+    assert music.users > 0 and nothing.users == 0 and nothing.keywords_seen == ()
+
+
+def test_a_rerun_writes_the_same_sketches(spark, cql, indexed_day):
+    settings, figures = indexed_day
+    assert keyword_index_day(spark, settings, DAY) == figures
