@@ -72,7 +72,7 @@ class Tagger:
         titles = titles if titles is not None else [None] * len(urls)
         decided: dict[int, PageTag] = {}
         rows, columns, reasons, hosts = [], [], {}, []
-        for position, (url, title) in enumerate(zip(urls, titles)):
+        for position, (url, title) in enumerate(zip(urls, titles, strict=True)):
             found = url_words(url)
             hosts.append(found.host)
             rule = self.rules.decide(url) if isinstance(url, str) else None
