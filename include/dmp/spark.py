@@ -48,6 +48,16 @@ def spark_conf(settings: Settings) -> dict[str, str]:
     return conf
 
 
+def read_table(spark, settings: Settings, table: str):
+    """A Cassandra table of the platform's keyspace as a DataFrame (through the connector)."""
+    return spark.read.format(CASSANDRA_FORMAT).options(keyspace=settings.keyspace, table=table).load()
+
+
+def append_to_table(frame, settings: Settings, table: str) -> None:
+    """Upsert a DataFrame's rows into a table of the platform's keyspace."""
+    frame.write.format(CASSANDRA_FORMAT).options(keyspace=settings.keyspace, table=table).mode("append").save()
+
+
 def build_spark_session(app_name: str, settings: Settings | None = None, conf: dict[str, str] | None = None):
     """Get or create the SparkSession for `app_name`; `conf` overrides single settings."""
     from pyspark.sql import SparkSession

@@ -16,14 +16,13 @@ from pyspark.sql import functions as F
 
 from dmp.errors import DmpError
 from dmp.pipeline.events import read_staged_events
-from dmp.pipeline.page_tagging import PAGE_INDEX_TABLE
 from dmp.pipeline.runs import INTERESTS_STEP, write_step_summary
 from dmp.settings import Settings
-from dmp.spark import CASSANDRA_FORMAT
+from dmp.spark import append_to_table, read_table
+from dmp.storage import tables
 from dmp.tagging.taxonomy import UNKNOWN
 
 log = logging.getLogger(__name__)
-INTERESTS_TABLE = "user_daily_interests"
 INTERESTS_COLUMNS = ("user_id", "day", "theme", "events", "pages")
 
 
@@ -46,7 +45,7 @@ def daily_interests(themed_events_df: DataFrame) -> DataFrame:
 def interests_day(spark: SparkSession, settings: Settings, day: dt.date) -> dict:
     """Compute and store the day's interests; fail when the totals do not reconcile."""
     events_df = read_staged_events(spark, settings, day).select("user_id", "day", "url")
-    pages_df = spark.read.format(CASSANDRA_FORMAT).options(keyspace=settings.keyspace, table=PAGE_INDEX_TABLE).load()
+    pages_df = read_table(spark, settings, tables.PAGE_INDEX)
     interests_df = daily_interests(with_theme(events_df, pages_df)).cache()
     by_theme = {row["theme"]: (row["events"], row["users"]) for row in interests_df.groupBy("theme").agg(
         F.sum("events").alias("events"), F.countDistinct("user_id").alias("users")).collect()}
@@ -54,8 +53,7 @@ def interests_day(spark: SparkSession, settings: Settings, day: dt.date) -> dict
     counted = sum(total for total, _ in by_theme.values())
     if counted != events:
         raise DmpError(f"Interests of {day} count {counted} events but {events} were staged: not stored.")
-    interests_df.write.format(CASSANDRA_FORMAT).options(keyspace=settings.keyspace, table=INTERESTS_TABLE).mode(
-        "append").save()
+    append_to_table(interests_df, settings, tables.DAILY_INTERESTS)
     summary = {
         "date": day.isoformat(),
         "events": events,

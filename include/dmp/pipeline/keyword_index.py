@@ -19,14 +19,12 @@ from pyspark.sql import types as T
 
 from dmp.pipeline.events import read_staged_events
 from dmp.pipeline.interests import with_theme
-from dmp.pipeline.page_tagging import PAGE_INDEX_TABLE
 from dmp.pipeline.runs import KEYWORDS_STEP, write_step_summary
 from dmp.settings import Settings
-from dmp.spark import CASSANDRA_FORMAT
+from dmp.spark import append_to_table, read_table
+from dmp.storage import tables
 from dmp.tagging.taxonomy import UNKNOWN
 
-KEYWORD_USERS_TABLE = "keyword_users"
-SKETCHES_TABLE = "audience_sketches"
 KEYWORD_BUCKETS = 16
 SKETCH_LG_K = 12  # 4,096 entries: exact below that, about 1.6% relative error above
 SKETCH_SCHEMA = T.StructType([
@@ -70,16 +68,14 @@ def user_sketches(pairs_df: DataFrame, kind: str, key_column: str) -> DataFrame:
 def keyword_index_day(spark: SparkSession, settings: Settings, day: dt.date) -> dict:
     """Write the day's inverted index and sketches; return the figures."""
     events_df = read_staged_events(spark, settings, day)
-    pages_df = spark.read.format(CASSANDRA_FORMAT).options(keyspace=settings.keyspace, table=PAGE_INDEX_TABLE).load()
+    pages_df = read_table(spark, settings, tables.PAGE_INDEX)
     visits_df = with_bucket(keyword_visits(events_df, pages_df)).cache()
     themed_df = with_theme(events_df.select("user_id", "day", "url"), pages_df).where(F.col("theme") != UNKNOWN)
     theme_users_df = themed_df.select("theme", "day", "user_id").distinct()
     sketches_df = user_sketches(visits_df, "keyword", "keyword").unionByName(
         user_sketches(theme_users_df, "theme", "theme")).cache()
-    cassandra = {"keyspace": settings.keyspace}
-    visits_df.select("keyword", "day", "bucket", "user_id").write.format(CASSANDRA_FORMAT).options(
-        table=KEYWORD_USERS_TABLE, **cassandra).mode("append").save()
-    sketches_df.write.format(CASSANDRA_FORMAT).options(table=SKETCHES_TABLE, **cassandra).mode("append").save()
+    append_to_table(visits_df.select("keyword", "day", "bucket", "user_id"), settings, tables.KEYWORD_USERS)
+    append_to_table(sketches_df, settings, tables.AUDIENCE_SKETCHES)
     by_kind = {row["kind"]: row["count"] for row in sketches_df.groupBy("kind").count().collect()}
     summary = {
         "date": day.isoformat(),

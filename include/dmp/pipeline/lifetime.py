@@ -17,14 +17,13 @@ from pyspark.sql import functions as F
 
 from dmp.errors import DmpError
 from dmp.pipeline.events import read_staged_events
-from dmp.pipeline.interests import INTERESTS_TABLE
 from dmp.pipeline.runs import LIFETIME_STEP, write_step_summary
 from dmp.settings import Settings
-from dmp.spark import CASSANDRA_FORMAT
+from dmp.spark import append_to_table, read_table
+from dmp.storage import tables
 from dmp.tagging.taxonomy import UNKNOWN
 
 log = logging.getLogger(__name__)
-LIFETIME_TABLE = "user_interests"
 WINDOWS_DAYS = (7, 30, 90)
 LIFETIME_COLUMNS = (
     "user_id", "theme", "total_events", "active_days", "first_seen", "last_seen", "score", "half_life_days",
@@ -58,15 +57,14 @@ def lifetime_interests(daily_df: DataFrame, half_life_days: int) -> DataFrame:
 def lifetime_day(spark: SparkSession, settings: Settings, day: dt.date) -> dict:
     """Recompute the lifetime interests of the day's users; refuse to store negative or NaN scores."""
     users_df = read_staged_events(spark, settings, day).select("user_id").distinct()
-    daily_df = spark.read.format(CASSANDRA_FORMAT).options(keyspace=settings.keyspace, table=INTERESTS_TABLE).load()
+    daily_df = read_table(spark, settings, tables.DAILY_INTERESTS)
     # A join on the partition key: the connector reads just these users' partitions (direct join).
     user_days_df = users_df.join(daily_df, on="user_id", how="inner")
     lifetime_df = lifetime_interests(user_days_df, settings.interest_half_life_days).cache()
     invalid = lifetime_df.where(F.isnan("score") | (F.col("score") < 0) | (F.col("total_events") < 0)).count()
     if invalid:
         raise DmpError(f"{invalid} lifetime interest rows of {day}'s users have a negative or NaN score: not stored.")
-    lifetime_df.write.format(CASSANDRA_FORMAT).options(keyspace=settings.keyspace, table=LIFETIME_TABLE).mode(
-        "append").save()
+    append_to_table(lifetime_df, settings, tables.LIFETIME_INTERESTS)
     users_by_theme = {row["theme"]: row["count"] for row in lifetime_df.groupBy("theme").count().collect()}
     summary = {
         "date": day.isoformat(),

@@ -17,7 +17,6 @@ from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
-PAGE_INDEX_TABLE = "page_index"
 PAGE_INDEX_SCHEMA = T.StructType([
     T.StructField("url", T.StringType(), False),
     T.StructField("host", T.StringType()),
@@ -45,20 +44,28 @@ class TaggerSpec:
     tagged_at: dt.datetime
 
 
-_TAGGERS: dict[tuple, object] = {}
+_WORKER_CACHE: dict[tuple, tuple] = {}
 
 
-def _tagger(spec: TaggerSpec):
-    """The worker's tagger for `spec`, built on first use (Python workers are reused across tasks)."""
-    key = (spec.model_dir, spec.taxonomy_file, spec.rules_file)
-    if key not in _TAGGERS:
+def tagger_and_synonyms(spec: TaggerSpec) -> tuple:
+    """The (tagger, synonyms) for `spec`, built on first use in this process and kept.
+
+    Python workers are reused across tasks, so the model and profiles load once per worker; the
+    driver calls this too, so it reads the same model version the workers tag with.
+    """
+    key = (spec.model_dir, spec.taxonomy_file, spec.rules_file, spec.synonyms_file)
+    if key not in _WORKER_CACHE:
         from pathlib import Path
 
+        from dmp.tagging.keywords import load_synonyms
         from dmp.tagging.tagger import Tagger
 
         rules = Path(spec.rules_file) if spec.rules_file else None
-        _TAGGERS[key] = Tagger.load(Path(spec.model_dir), Path(spec.taxonomy_file), rules)
-    return _TAGGERS[key]
+        synonyms = Path(spec.synonyms_file) if spec.synonyms_file else None
+        _WORKER_CACHE[key] = (
+            Tagger.load(Path(spec.model_dir), Path(spec.taxonomy_file), rules), load_synonyms(synonyms)
+        )
+    return _WORKER_CACHE[key]
 
 
 def distinct_pages(events_df: DataFrame) -> DataFrame:
@@ -78,12 +85,9 @@ def tag_pages(pages_df: DataFrame, spec: TaggerSpec) -> DataFrame:
     """Rows of `page_index` for `pages_df` (a `url` column), tagged in Arrow batches."""
 
     def tag_batches(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
-        from pathlib import Path
+        from dmp.tagging.keywords import page_keywords
 
-        from dmp.tagging.keywords import load_synonyms, page_keywords
-
-        tagger = _tagger(spec)
-        synonyms = load_synonyms(Path(spec.synonyms_file) if spec.synonyms_file else None)
+        tagger, synonyms = tagger_and_synonyms(spec)
         for batch in batches:
             urls = batch["url"].tolist()
             tags = tagger.tag(urls)

@@ -23,7 +23,8 @@ from dmp.pipeline.events import EVENTS_COLUMNS, read_classified_day, to_events_b
 from dmp.pipeline.landing import quarantine_files
 from dmp.pipeline.runs import STORE_STEP, write_step_summary
 from dmp.settings import Settings
-from dmp.spark import CASSANDRA_FORMAT
+from dmp.spark import append_to_table
+from dmp.storage import tables
 
 log = logging.getLogger(__name__)
 ROWS_FOLDER = "rows"
@@ -65,9 +66,7 @@ def store_day(spark: SparkSession, settings: Settings, day: dt.date) -> dict:
         events_df.write.mode("overwrite").parquet(settings.staging_day(day))
         events_df = spark.read.parquet(settings.staging_day(day))
         log.info("storing %s events of %s into %s.events_by_user", read - rejected, day, settings.keyspace)
-        events_df.write.format(CASSANDRA_FORMAT).options(keyspace=settings.keyspace, table="events_by_user").mode(
-            "append"
-        ).save()
+        append_to_table(events_df, settings, tables.EVENTS)
         summary["stored"] = read - rejected
     classified_df.unpersist()
     write_step_summary(settings, day, STORE_STEP, {**summary, "stopped": problem})

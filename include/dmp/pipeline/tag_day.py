@@ -14,10 +14,11 @@ from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 
 from dmp.pipeline.events import read_staged_events
-from dmp.pipeline.page_tagging import PAGE_INDEX_TABLE, TaggerSpec, distinct_pages, pages_to_tag, tag_pages
+from dmp.pipeline.page_tagging import TaggerSpec, tagger_and_synonyms, distinct_pages, pages_to_tag, tag_pages
 from dmp.pipeline.runs import TAG_STEP, write_step_summary
 from dmp.settings import Settings
-from dmp.spark import CASSANDRA_FORMAT
+from dmp.spark import append_to_table, read_table
+from dmp.storage import tables
 
 log = logging.getLogger(__name__)
 
@@ -35,17 +36,14 @@ def tagger_spec(settings: Settings, tagged_at: dt.datetime) -> TaggerSpec:
 
 def tag_day(spark: SparkSession, settings: Settings, day: dt.date, tagged_at: dt.datetime) -> dict:
     """Tag the day's new pages and return the figures (also written as JSON)."""
-    from dmp.tagging.tagger import Tagger
-
     spec = tagger_spec(settings, tagged_at)
-    tagger = Tagger.load(settings.model_dir / "current", settings.taxonomy_file, settings.rules_file)
-    table = {"keyspace": settings.keyspace, "table": PAGE_INDEX_TABLE}
+    tagger, _ = tagger_and_synonyms(spec)
     accepted_df = read_staged_events(spark, settings, day)
     pages_df = distinct_pages(accepted_df).cache()
-    index_df = spark.read.format(CASSANDRA_FORMAT).options(**table).load()
+    index_df = read_table(spark, settings, tables.PAGE_INDEX)
     new_df = pages_to_tag(pages_df, index_df, tagger.model_version, tagger.taxonomy.digest)
     tagged_df = tag_pages(new_df, spec).cache()
-    tagged_df.write.format(CASSANDRA_FORMAT).options(**table).mode("append").save()
+    append_to_table(tagged_df, settings, tables.PAGE_INDEX)
     by_theme = {row["theme"]: row["count"] for row in tagged_df.groupBy("theme").count().collect()}
     by_source = {row["source"]: row["count"] for row in tagged_df.groupBy(
         F.regexp_replace("source", ":.*", "").alias("source")).count().collect()}

@@ -18,23 +18,20 @@ from string import Template
 
 from dmp.errors import ConfigError
 from dmp.settings import SECONDS_PER_DAY, Settings
+from dmp.storage import tables
 
 _FILE_RE = re.compile(r"^(\d{4})_([a-z0-9_]+)\.cql$")
 _COMMENT_RE = re.compile(r"^\s*--.*$", re.MULTILINE)
 SCHEMA_TABLE = "schema_migrations"
-EVENTS_TABLE = "events_by_user"
-PAGE_INDEX_TABLE = "page_index"
-INTERESTS_TABLE = "user_daily_interests"
-LIFETIME_TABLE = "user_interests"
-KEYWORD_TABLES = ("keyword_users", "audience_sketches")
 
 
 def _retention(settings: Settings) -> dict[str, tuple[tuple[str, ...], int]]:
     """Placeholder -> (tables, TTL in seconds) for the tables whose default TTL follows a setting."""
     return {
-        "events_ttl_seconds": ((EVENTS_TABLE, *KEYWORD_TABLES), settings.events_ttl_seconds),
-        "page_index_ttl_seconds": ((PAGE_INDEX_TABLE,), settings.page_index_ttl_seconds),
-        "interests_ttl_seconds": ((INTERESTS_TABLE, LIFETIME_TABLE), settings.interests_ttl_seconds),
+        "events_ttl_seconds": ((tables.EVENTS, tables.KEYWORD_USERS, tables.AUDIENCE_SKETCHES),
+                               settings.events_ttl_seconds),
+        "page_index_ttl_seconds": ((tables.PAGE_INDEX,), settings.page_index_ttl_seconds),
+        "interests_ttl_seconds": ((tables.DAILY_INTERESTS, tables.LIFETIME_INTERESTS), settings.interests_ttl_seconds),
     }
 
 
@@ -92,7 +89,7 @@ def applied_versions(session, settings: Settings) -> dict[int, str]:
 def _sync_retention(session, settings: Settings) -> list[str]:
     """Apply changed retention settings to their tables; what changed, as messages."""
     changes = []
-    for table, ttl in ((table, ttl) for tables, ttl in _retention(settings).values() for table in tables):
+    for table, ttl in ((table, ttl) for names, ttl in _retention(settings).values() for table in names):
         row = session.execute(
             "SELECT default_time_to_live FROM system_schema.tables WHERE keyspace_name = %s AND table_name = %s",
             (settings.keyspace, table),
