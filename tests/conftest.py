@@ -73,3 +73,24 @@ def spark(settings):
     session = build_spark_session("dmp-tests", settings, conf=SPARK_TEST_CONF)
     yield session
     session.stop()
+
+
+@pytest.fixture(scope="session")
+def generated_world(settings, tmp_path_factory):
+    """Builds a scratch world: generated days, a model trained on their pages, settings pointing there."""
+    import dataclasses
+
+    from dmp.generate import GenerateRequest, generate
+    from dmp.generate.corpus import CORPUS_FILE
+    from dmp.tagging.model import publish, train_model
+
+    def build(name: str, start, days: int, people: int, seed: int) -> Settings:
+        root = tmp_path_factory.mktemp(name)
+        generate(GenerateRequest(start=start, days=days, people=people, out_dir=root / "landing", seed=seed))
+        publish(root / "models", train_model(root / "landing" / CORPUS_FILE, root / "models" / "v1").path)
+        return dataclasses.replace(
+            settings, landing_dir=str(root / "landing"), model_dir=root / "models", runs_dir=root / "runs",
+            staging_dir=str(root / "staging"), quarantine_dir=str(root / "quarantine"),
+        )
+
+    return build

@@ -2,26 +2,17 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 
-from dmp.generate import GenerateRequest, generate
-from dmp.generate.corpus import CORPUS_FILE
 from dmp.pipeline.interests import interests_day
 from dmp.pipeline.store import store_day
 from dmp.pipeline.tag_day import tag_day
-from dmp.tagging.model import publish, train_model
 
 DAY = dt.date(2026, 11, 14)
 
 
-def test_daily_interests_reconcile_with_stored_events_and_rerun_identically(spark, cql, settings, tmp_path):
-    generate(GenerateRequest(start=DAY, days=1, people=60, out_dir=tmp_path / "landing", seed=21))
-    publish(tmp_path / "models", train_model(tmp_path / "landing" / CORPUS_FILE, tmp_path / "models" / "v1").path)
-    day_settings = dataclasses.replace(
-        settings, landing_dir=str(tmp_path / "landing"), model_dir=tmp_path / "models", runs_dir=tmp_path / "runs",
-        staging_dir=str(tmp_path / "staging"), quarantine_dir=str(tmp_path / "quarantine"),
-    )
+def test_daily_interests_reconcile_with_stored_events_and_rerun_identically(spark, cql, generated_world):
+    day_settings = generated_world("interests", DAY, days=1, people=60, seed=21)
     stored = store_day(spark, day_settings, DAY)
     tag_day(spark, day_settings, DAY, tagged_at=dt.datetime(2026, 11, 15, tzinfo=dt.timezone.utc))
 

@@ -2,31 +2,21 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 
 import pytest
 
 from dmp.audience.estimate import SketchReader
-from dmp.generate import GenerateRequest, generate
-from dmp.generate.corpus import CORPUS_FILE
 from dmp.pipeline.keyword_index import KEYWORD_BUCKETS, keyword_index_day
 from dmp.pipeline.store import store_day
 from dmp.pipeline.tag_day import tag_day
-from dmp.tagging.model import publish, train_model
 
 DAY = dt.date(2026, 11, 16)
 
 
 @pytest.fixture(scope="module")
-def indexed_day(spark, cql, settings, tmp_path_factory):
-    root = tmp_path_factory.mktemp("keywords")
-    generate(GenerateRequest(start=DAY, days=1, people=120, out_dir=root / "landing", seed=44))
-    publish(root / "models", train_model(root / "landing" / CORPUS_FILE, root / "models" / "v1").path)
-    day_settings = dataclasses.replace(
-        settings, landing_dir=str(root / "landing"), model_dir=root / "models", runs_dir=root / "runs",
-        staging_dir=str(root / "staging"), quarantine_dir=str(root / "quarantine"),
-    )
+def indexed_day(spark, cql, generated_world):
+    day_settings = generated_world("keywords", DAY, days=1, people=120, seed=44)
     store_day(spark, day_settings, DAY)
     tag_day(spark, day_settings, DAY, tagged_at=dt.datetime(2026, 11, 17, tzinfo=dt.timezone.utc))
     return day_settings, keyword_index_day(spark, day_settings, DAY)

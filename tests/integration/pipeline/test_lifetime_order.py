@@ -2,33 +2,23 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 
 import pytest
 
-from dmp.generate import GenerateRequest, generate
-from dmp.generate.corpus import CORPUS_FILE
 from dmp.pipeline.interests import interests_day
 from dmp.pipeline.lifetime import lifetime_day
 from dmp.pipeline.store import store_day
 from dmp.pipeline.tag_day import tag_day
-from dmp.tagging.model import publish, train_model
 
 START = dt.date(2026, 11, 20)
 DAYS = [START + dt.timedelta(days=offset) for offset in range(3)]
 
 
 @pytest.fixture(scope="module")
-def three_days(spark, cql, settings, tmp_path_factory):
+def three_days(spark, cql, generated_world):
     """Three days stored and tagged; interests tables emptied, so each test runs them itself."""
-    root = tmp_path_factory.mktemp("lifetime")
-    generate(GenerateRequest(start=START, days=3, people=40, out_dir=root / "landing", seed=33))
-    publish(root / "models", train_model(root / "landing" / CORPUS_FILE, root / "models" / "v1").path)
-    day_settings = dataclasses.replace(
-        settings, landing_dir=str(root / "landing"), model_dir=root / "models", runs_dir=root / "runs",
-        staging_dir=str(root / "staging"), quarantine_dir=str(root / "quarantine"),
-    )
+    day_settings = generated_world("lifetime", START, days=3, people=40, seed=33)
     for day in DAYS:
         store_day(spark, day_settings, day)
         tag_day(spark, day_settings, day, tagged_at=dt.datetime(2026, 11, 23, tzinfo=dt.timezone.utc))

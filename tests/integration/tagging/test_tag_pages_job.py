@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from pathlib import Path
 
 import pytest
 
-from dmp.generate import GenerateRequest, generate
 from dmp.generate.corpus import CORPUS_FILE
 from dmp.pipeline.store import store_day
 from dmp.pipeline.tag_day import tag_day
@@ -18,17 +16,10 @@ DAY = dt.date(2026, 11, 10)
 
 
 @pytest.fixture(scope="module")
-def day_settings(settings, cql, spark, tmp_path_factory):
+def day_settings(settings, cql, spark, generated_world):
     """Settings whose landing day, model and runs live in a scratch folder; page index truncated."""
-    root = tmp_path_factory.mktemp("tagjob")
-    generate(GenerateRequest(start=DAY, days=1, people=80, out_dir=root / "landing", seed=5))
-    model = train_model(root / "landing" / CORPUS_FILE, root / "models" / "v1")
-    publish(root / "models", model.path)
+    day_settings = generated_world("tagjob", DAY, days=1, people=80, seed=5)
     cql.execute(f"TRUNCATE {settings.keyspace}.page_index")
-    day_settings = dataclasses.replace(
-        settings, landing_dir=str(root / "landing"), model_dir=root / "models", runs_dir=root / "runs",
-        staging_dir=str(root / "staging"), quarantine_dir=str(root / "quarantine"),
-    )
     store_day(spark, day_settings, DAY)  # stages the day's accepted events, which tagging reads
     return day_settings
 
