@@ -13,6 +13,8 @@ A page decided by a rule says so (`source = rule:<index>`), so a user can tell r
 from __future__ import annotations
 
 import fnmatch
+import hashlib
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +40,14 @@ class Rule:
 @dataclass(frozen=True)
 class Rules:
     rules: tuple[Rule, ...] = ()
+
+    @property
+    def digest(self) -> str:
+        """A short fingerprint of the rules, so an edited rules file re-tags the pages it changes."""
+        if not self.rules:
+            return ""
+        text = json.dumps([(r.host.pattern, r.path.pattern if r.path else None, r.theme) for r in self.rules])
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
 
     def decide(self, url: str) -> Rule | None:
         """The first rule matching `url`, or None."""

@@ -9,6 +9,7 @@ version and whether a rule or the model decided it.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,6 +59,13 @@ class Tagger:
     @property
     def model_version(self) -> str:
         return self.model.version
+
+    @property
+    def configuration_version(self) -> str:
+        """The taxonomy's fingerprint, combined with the rules' when there are rules."""
+        if not self.rules.digest:
+            return self.taxonomy.digest
+        return hashlib.sha256(f"{self.taxonomy.digest}:{self.rules.digest}".encode()).hexdigest()[:16]
 
     @staticmethod
     def _page_words(found: UrlWords, title: object) -> tuple[list[str], str | None]:

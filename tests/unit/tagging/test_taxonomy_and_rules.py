@@ -114,3 +114,12 @@ def test_the_project_files_are_valid(settings):
     assert load_rules(settings.home / "taxonomy" / "rules.yaml", taxonomy).rules
     assert load_taxonomy(settings.home / "taxonomy" / "news.yaml").names == (
         "business", "science-tech", "entertainment", "health")
+
+
+def test_editing_the_rules_changes_the_version_pages_are_tagged_under():
+    taxonomy = parse_taxonomy({"themes": {"music": {"seeds": ["music"]}, "travel": {"seeds": ["hotel"]}}})
+    first = parse_rules({"rules": [{"host": "*.nrj.fr", "theme": "music"}]}, taxonomy)
+    same = parse_rules({"rules": [{"host": "*.nrj.fr", "theme": "music"}]}, taxonomy)
+    edited = parse_rules({"rules": [{"host": "*.nrj.fr", "theme": "travel"}]}, taxonomy)
+    assert first.digest == same.digest != edited.digest
+    assert parse_rules({"rules": []}, taxonomy).digest == ""
