@@ -1,8 +1,9 @@
-"""Spark job: store one landing day of connection logs in Cassandra's `events_by_user`.
+"""Spark job: publish one gated day: tagged events to `events_by_user`, new pages to `page_index`.
 
-Run by the `audience_daily` DAG through spark-submit (connection `spark_default`), or by hand:
+Run by the `audience_daily` DAG through spark-submit (connection `spark_default`), once the day's
+gates passed, or by hand:
     spark-submit spark_jobs/store_events.py --date 2026-11-01
-Prints the day's figures as one JSON line; exits 1 with a message when the input is unusable.
+Prints the day's figures as one JSON line.
 """
 
 from __future__ import annotations

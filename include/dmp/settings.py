@@ -25,6 +25,8 @@ DEFAULT_PAGE_INDEX_TTL_DAYS = 7
 DEFAULT_MAX_REJECTED_SHARE = 0.05
 DEFAULT_INTEREST_HALF_LIFE_DAYS = 30
 DEFAULT_INTERESTS_TTL_DAYS = 400  # daily interests outlive raw events: lifetime scores read them
+DEFAULT_MAX_LATENESS_HOURS = 2
+DEFAULT_MIN_TAGGED_SHARE = 0.5
 SECONDS_PER_DAY = 86_400
 
 
@@ -86,6 +88,10 @@ class Settings:
     interests_ttl_days: int
     interest_half_life_days: int
     max_rejected_share: float
+    max_lateness_hours: int
+    min_tagged_share: float
+    expectations_dir: Path
+    quality_dir: Path
     column_map: dict[str, str]
     cassandra_hosts: tuple[str, ...]
     cassandra_port: int
@@ -123,16 +129,16 @@ class Settings:
     def interests_ttl_seconds(self) -> int:
         return self.interests_ttl_days * SECONDS_PER_DAY
 
-    def staging_day(self, day: dt.date) -> str:
-        """Where the day's accepted events wait for the next steps (Parquet)."""
-        return f"{self.staging_dir.rstrip('/')}/{day.isoformat()}/events"
+    def staged(self, day: dt.date, dataset: str) -> str:
+        """Where one of the day's intermediate datasets (Parquet) waits for the next steps."""
+        return f"{self.staging_dir.rstrip('/')}/{day.isoformat()}/{dataset}"
 
     @property
     def page_index_ttl_seconds(self) -> int:
         return self.page_index_ttl_days * SECONDS_PER_DAY
 
 
-def _int_setting(env: dict[str, str], name: str, default: int) -> int:
+def _int_setting(env: dict[str, str], name: str, default: int, minimum: int = 1) -> int:
     raw = env.get(name)
     if raw is None or raw == "":
         return default
@@ -140,8 +146,8 @@ def _int_setting(env: dict[str, str], name: str, default: int) -> int:
         value = int(raw)
     except ValueError:
         raise ConfigError(f"{name}={raw!r} must be a whole number.") from None
-    if value <= 0:
-        raise ConfigError(f"{name}={raw!r} must be greater than zero.")
+    if value < minimum:
+        raise ConfigError(f"{name}={raw!r} must be at least {minimum}.")
     return value
 
 
@@ -203,6 +209,13 @@ def load(env: dict[str, str] | None = None) -> Settings:
         interests_ttl_days=_int_setting(env, "DMP_INTERESTS_TTL_DAYS", DEFAULT_INTERESTS_TTL_DAYS),
         interest_half_life_days=_int_setting(env, "DMP_INTEREST_HALF_LIFE_DAYS", DEFAULT_INTEREST_HALF_LIFE_DAYS),
         max_rejected_share=_share_setting(env, "DMP_MAX_REJECTED_SHARE", DEFAULT_MAX_REJECTED_SHARE),
+        # Events of the last hours of the day before that arrive in a day's files are accepted.
+        max_lateness_hours=_int_setting(env, "DMP_MAX_LATENESS_HOURS", DEFAULT_MAX_LATENESS_HOURS, minimum=0),
+        # The tagged-events gate fails a day whose events are tagged with a theme below this share.
+        min_tagged_share=_share_setting(env, "DMP_MIN_TAGGED_SHARE", DEFAULT_MIN_TAGGED_SHARE),
+        # Data-quality suites (committed) and their results and Data Docs (generated).
+        expectations_dir=Path(env.get("DMP_EXPECTATIONS_DIR") or home / "expectations").resolve(),
+        quality_dir=Path(env.get("DMP_QUALITY_DIR") or var_dir / "quality").resolve(),
         # Partners' column names for ours: `user_id=uid,ts=time,url=page` (see dmp.pipeline.ingest).
         column_map=parse_column_map(env.get("DMP_COLUMN_MAP", "")),
         cassandra_hosts=hosts,

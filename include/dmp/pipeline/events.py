@@ -14,7 +14,6 @@ import datetime as dt
 from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from dmp.errors import InputError
 from dmp.pipeline.ingest import CORRUPT_COLUMN, FORMAT_COLUMN, read_day_files
 from dmp.pipeline.landing import LandingCheck
 from dmp.settings import Settings
@@ -28,10 +27,14 @@ URL_SHAPE = r"^(?i)(https?://)?[^\s/?#:@]+\.[^\s/?#]+"
 CONTROL_CHARACTERS = r"[\x00-\x1f\x7f]"
 
 
-def rejection_reason(day: dt.date) -> Column:
-    """The first reason a raw row cannot be stored for `day`, or null when it can."""
+def rejection_reason(day: dt.date, lateness_hours: int = 0) -> Column:
+    """The first reason a raw row cannot be stored for `day`, or null when it can.
+
+    A timestamp must fall inside the day, or up to `lateness_hours` before it (events of the
+    evening before that reached the partner's file after midnight).
+    """
     event_ts = event_timestamp()
-    day_start = F.lit(dt.datetime.combine(day, dt.time()))
+    day_start = F.lit(dt.datetime.combine(day, dt.time()) - dt.timedelta(hours=lateness_hours))
     day_end = F.lit(dt.datetime.combine(day + dt.timedelta(days=1), dt.time()))
     return (
         F.when(F.col(CORRUPT_COLUMN).isNotNull(), F.concat(F.lit("malformed_"), F.col(FORMAT_COLUMN)))
@@ -55,8 +58,8 @@ def event_timestamp() -> Column:
     )
 
 
-def with_rejection_reason(raw_df: DataFrame, day: dt.date) -> DataFrame:
-    return raw_df.withColumn("rejection_reason", rejection_reason(day))
+def with_rejection_reason(raw_df: DataFrame, day: dt.date, lateness_hours: int = 0) -> DataFrame:
+    return raw_df.withColumn("rejection_reason", rejection_reason(day, lateness_hours))
 
 
 def event_id() -> Column:
@@ -65,12 +68,16 @@ def event_id() -> Column:
     return F.substring(F.sha2(key, 256), 1, EVENT_ID_HEX_CHARS)
 
 
-def to_events_by_user(accepted_df: DataFrame) -> DataFrame:
-    """Rows of `events_by_user` from accepted raw rows (the email is left behind on purpose)."""
+def to_events(accepted_df: DataFrame, day: dt.date) -> DataFrame:
+    """The day's events from accepted raw rows (the email is left behind on purpose).
+
+    `day` is the day the event was received for, so a late event of the evening before stays in
+    this day's partition and aggregates (each day's figures are then computed once, from one batch).
+    """
     event_ts = event_timestamp()
     return accepted_df.select(
         F.trim("user_id").alias("user_id"),
-        F.to_date(event_ts).alias("day"),
+        F.lit(day).alias("day"),
         event_ts.alias("ts"),
         event_id().alias("event_id"),
         F.col("url"),
@@ -80,20 +87,7 @@ def to_events_by_user(accepted_df: DataFrame) -> DataFrame:
     )
 
 
-
 def read_classified_day(spark: SparkSession, settings: Settings, day: dt.date) -> tuple[DataFrame, LandingCheck]:
     """The day's rows, each with its rejection reason or null, and the check of its files."""
     raw_df, check = read_day_files(spark, settings.landing_dir, day, settings.column_map)
-    return with_rejection_reason(raw_df, day), check
-
-
-def read_staged_events(spark: SparkSession, settings: Settings, day: dt.date) -> DataFrame:
-    """The day's accepted events as `store_events` staged them; an error when it has not run."""
-    from pyspark.errors import AnalysisException
-
-    try:
-        return spark.read.parquet(settings.staging_day(day))
-    except AnalysisException:
-        raise InputError(
-            f"No staged events for {day} in {settings.staging_day(day)}: run store_events for that day first."
-        ) from None
+    return with_rejection_reason(raw_df, day, settings.max_lateness_hours), check

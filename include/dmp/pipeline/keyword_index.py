@@ -1,7 +1,7 @@
 """The day's keyword index: keyword -> users (inverted index) and theta sketches per keyword and theme.
 
-Keywords come from the page index (each page's keywords), joined with the day's staged events;
-themes from the same join. Sketches are Apache DataSketches compact theta sketches of user ids,
+Keywords come from the day's pages and themes from the day's tagged events, both as `tag_events`
+staged them. Sketches are Apache DataSketches compact theta sketches of user ids,
 built in Arrow batches (each partition holds whole keys, sorted), serialized into Cassandra, and
 unioned at query time (`dmp.audience.estimate`). Rows are upserted by key and day: a re-run
 writes the same rows.
@@ -17,11 +17,10 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
-from dmp.pipeline.events import read_staged_events
-from dmp.pipeline.interests import with_theme
+from dmp.pipeline import staging
 from dmp.pipeline.runs import KEYWORDS_STEP, write_step_summary
 from dmp.settings import Settings
-from dmp.spark import append_to_table, read_table
+from dmp.spark import append_to_table
 from dmp.storage import tables
 from dmp.tagging.taxonomy import UNKNOWN
 
@@ -67,11 +66,10 @@ def user_sketches(pairs_df: DataFrame, kind: str, key_column: str) -> DataFrame:
 
 def keyword_index_day(spark: SparkSession, settings: Settings, day: dt.date) -> dict:
     """Write the day's inverted index and sketches; return the figures."""
-    events_df = read_staged_events(spark, settings, day)
-    pages_df = read_table(spark, settings, tables.PAGE_INDEX)
+    events_df = staging.read_staged(spark, settings, day, staging.TAGGED_EVENTS)
+    pages_df = staging.read_staged(spark, settings, day, staging.PAGES)
     visits_df = with_bucket(keyword_visits(events_df, pages_df)).cache()
-    themed_df = with_theme(events_df.select("user_id", "day", "url"), pages_df).where(F.col("theme") != UNKNOWN)
-    theme_users_df = themed_df.select("theme", "day", "user_id").distinct()
+    theme_users_df = events_df.where(F.col("theme") != UNKNOWN).select("theme", "day", "user_id").distinct()
     sketches_df = user_sketches(visits_df, "keyword", "keyword").unionByName(
         user_sketches(theme_users_df, "theme", "theme")).cache()
     append_to_table(visits_df.select("keyword", "day", "bucket", "user_id"), settings, tables.KEYWORD_USERS)

@@ -16,7 +16,7 @@ from pyspark.sql import Column, DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
 
 from dmp.errors import DmpError
-from dmp.pipeline.events import read_staged_events
+from dmp.pipeline import staging
 from dmp.pipeline.runs import LIFETIME_STEP, write_step_summary
 from dmp.settings import Settings
 from dmp.spark import append_to_table, read_table
@@ -56,11 +56,13 @@ def lifetime_interests(daily_df: DataFrame, half_life_days: int) -> DataFrame:
 
 def lifetime_day(spark: SparkSession, settings: Settings, day: dt.date) -> dict:
     """Recompute the lifetime interests of the day's users; refuse to store negative or NaN scores."""
-    users_df = read_staged_events(spark, settings, day).select("user_id").distinct()
+    users_df = staging.read_staged(spark, settings, day, staging.EVENTS).select("user_id").distinct()
     daily_df = read_table(spark, settings, tables.DAILY_INTERESTS)
     # A join on the partition key: the connector reads just these users' partitions (direct join).
     user_days_df = users_df.join(daily_df, on="user_id", how="inner")
-    lifetime_df = lifetime_interests(user_days_df, settings.interest_half_life_days).cache()
+    lifetime_df = staging.write_staged(
+        lifetime_interests(user_days_df, settings.interest_half_life_days), settings, day, staging.LIFETIME_INTERESTS
+    )
     invalid = lifetime_df.where(F.isnan("score") | (F.col("score") < 0) | (F.col("total_events") < 0)).count()
     if invalid:
         raise DmpError(f"{invalid} lifetime interest rows of {day}'s users have a negative or NaN score: not stored.")
@@ -74,6 +76,5 @@ def lifetime_day(spark: SparkSession, settings: Settings, day: dt.date) -> dict:
         "users_by_theme": dict(sorted(users_by_theme.items())),
         "half_life_days": settings.interest_half_life_days,
     }
-    lifetime_df.unpersist()
     write_step_summary(settings, day, LIFETIME_STEP, summary)
     return summary

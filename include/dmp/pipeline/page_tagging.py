@@ -73,11 +73,16 @@ def distinct_pages(events_df: DataFrame) -> DataFrame:
     return events_df.select("url").where(F.col("url").isNotNull()).distinct()
 
 
+def current_tags(page_index_df: DataFrame, model_version: str, taxonomy_version: str) -> DataFrame:
+    """The index's tags made by this model under this taxonomy and rules (`taxonomy_version`)."""
+    return page_index_df.where(
+        (F.col("model_version") == model_version) & (F.col("taxonomy_version") == taxonomy_version)
+    )
+
+
 def pages_to_tag(pages_df: DataFrame, page_index_df: DataFrame, model_version: str, taxonomy_version: str) -> DataFrame:
     """Pages not in the index for this model and taxonomy version (new, expired or tagged by another)."""
-    current_df = page_index_df.where(
-        (F.col("model_version") == model_version) & (F.col("taxonomy_version") == taxonomy_version)
-    ).select("url")
+    current_df = current_tags(page_index_df, model_version, taxonomy_version).select("url")
     return pages_df.join(current_df, on="url", how="left_anti")
 
 
@@ -102,7 +107,7 @@ def tag_pages(pages_df: DataFrame, spec: TaggerSpec) -> DataFrame:
                 "reason": [t.reason for t in tags],
                 "keywords": [dict(page_keywords(url, synonyms=synonyms)) for url in urls],
                 "model_version": tagger.model_version,
-                "taxonomy_version": tagger.taxonomy.digest,
+                "taxonomy_version": tagger.configuration_version,
                 "tagged_at": spec.tagged_at,
             })
 

@@ -13,15 +13,27 @@ from pathlib import Path
 from dmp.errors import DmpError
 from dmp.settings import Settings
 
+VALIDATE_STEP = "validate_events"
+TAG_STEP = "tag_events"
 STORE_STEP = "store_events"
-TAG_STEP = "tag_pages"
 INTERESTS_STEP = "daily_interests"
 LIFETIME_STEP = "lifetime_interests"
 KEYWORDS_STEP = "keyword_index"
+GATE_PREFIX = "gate_"
+
+
+def _day_folder(settings: Settings, day: dt.date) -> Path:
+    return settings.runs_dir / day.isoformat()
 
 
 def step_summary_path(settings: Settings, day: dt.date, step: str) -> Path:
-    return settings.runs_dir / day.isoformat() / f"{step}.json"
+    return _day_folder(settings, day) / f"{step}.json"
+
+
+def clear_day_figures(settings: Settings, day: dt.date) -> None:
+    """Forget the figures of an earlier run of the day, so the day shows this run's steps only."""
+    for path in _day_folder(settings, day).glob("*.json"):
+        path.unlink()
 
 
 def write_step_summary(settings: Settings, day: dt.date, step: str, summary: dict) -> Path:
@@ -39,15 +51,44 @@ def read_step_summary(settings: Settings, day: dt.date, step: str) -> dict | Non
 
 def read_day_summary(settings: Settings, day: dt.date) -> dict:
     """The stored day's figures; an error when they are missing or do not reconcile."""
-    summary = read_step_summary(settings, day, STORE_STEP)
-    path = step_summary_path(settings, day, STORE_STEP)
+    summary = read_step_summary(settings, day, VALIDATE_STEP)
+    path = step_summary_path(settings, day, VALIDATE_STEP)
     if summary is None:
-        raise DmpError(f"No figures for {day}: {path} is missing (has store_events run for that day?).")
+        raise DmpError(f"No figures for {day}: {path} is missing (has validate_events run for that day?).")
     if summary["read"] != summary["accepted"] + summary["quarantined"]:
         raise DmpError(
             f"Counts for {day} do not reconcile: read {summary['read']} != accepted {summary['accepted']} "
             f"+ quarantined {summary['quarantined']} ({path})."
         )
-    later_steps = {"tagging": TAG_STEP, "interests": INTERESTS_STEP, "lifetime": LIFETIME_STEP, "keywords": KEYWORDS_STEP}
-    return {**summary, **{name: figures for name, step in later_steps.items()
-                          if (figures := read_step_summary(settings, day, step))}}
+    later_steps = {"tagging": TAG_STEP, "store": STORE_STEP, "interests": INTERESTS_STEP, "lifetime": LIFETIME_STEP,
+                   "keywords": KEYWORDS_STEP}
+    figures = {name: found for name, step in later_steps.items() if (found := read_step_summary(settings, day, step))}
+    gates = {path.stem.removeprefix(GATE_PREFIX): json.loads(path.read_text())
+             for path in sorted(_day_folder(settings, day).glob(f"{GATE_PREFIX}*.json"))}
+    return {**summary, "stored": figures.get("store", {}).get("stored", 0), **figures, "gates": gates}
+
+
+def day_stop_reasons(settings: Settings, day: dt.date) -> dict[str, str]:
+    """Step -> why it stopped the day, for the steps of the day whose figures say they did."""
+    reasons = {}
+    for path in sorted(_day_folder(settings, day).glob("*.json")):
+        try:
+            stopped = json.loads(path.read_text()).get("stopped")
+        except (json.JSONDecodeError, AttributeError):
+            continue
+        if stopped:
+            reasons[path.stem] = stopped
+    return reasons
+
+
+def stop_reason(settings: Settings, day: dt.date, step: str, since: float) -> str | None:
+    """Why `step` stopped the day, when its figures written after `since` (epoch seconds) say so.
+
+    Steps that stop a day on its data (damaged files, too many rejected rows, a failed gate) write
+    the reason before failing; Airflow then fails the task for good instead of retrying, since a
+    retry would read the same data and stop the same way.
+    """
+    path = step_summary_path(settings, day, step)
+    if not path.is_file() or path.stat().st_mtime < since:
+        return None
+    return json.loads(path.read_text()).get("stopped")

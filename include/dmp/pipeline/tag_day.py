@@ -1,8 +1,10 @@
-"""Tag one landing day's pages into `page_index`: the body of the `tag_pages` Spark job.
+"""Tag one day's events with the theme of their page: the body of the `tag_events` Spark job.
 
-Only URLs that the page index does not hold for the current model and taxonomy are tagged, so a
-re-run of a day, or a day whose pages were seen yesterday, costs little. The figures (pages seen,
-already tagged, tagged now, by theme and source, unknown with reasons) go to the day's run folder.
+Each distinct URL of the day is tagged once: pages the page index holds for the current model and
+taxonomy keep their tags; the others (new, expired, or tagged by another model) are tagged now.
+Two datasets are staged for the gate that follows and for the steps after it: the day's pages
+with their tags (`is_new` marks those the store step adds to the page index) and the day's events
+with their page's theme. Nothing is written to Cassandra here: publishing waits for the gate.
 """
 
 from __future__ import annotations
@@ -10,17 +12,22 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from pyspark.sql import SparkSession
+from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from dmp.pipeline.events import read_staged_events
-from dmp.pipeline.page_tagging import TaggerSpec, tagger_and_synonyms, distinct_pages, pages_to_tag, tag_pages
+from dmp.pipeline import staging
+from dmp.pipeline.page_tagging import (
+    PAGE_INDEX_SCHEMA, TaggerSpec, current_tags, distinct_pages, pages_to_tag, tag_pages, tagger_and_synonyms,
+)
 from dmp.pipeline.runs import TAG_STEP, write_step_summary
 from dmp.settings import Settings
-from dmp.spark import append_to_table, read_table
+from dmp.spark import read_table
 from dmp.storage import tables
+from dmp.tagging.taxonomy import UNKNOWN
 
 log = logging.getLogger(__name__)
+PAGE_COLUMNS = (*PAGE_INDEX_SCHEMA.fieldNames(), "is_new")
+TAG_COLUMNS = ("theme", "score", "source", "model_version")
 
 
 def tagger_spec(settings: Settings, tagged_at: dt.datetime) -> TaggerSpec:
@@ -34,35 +41,69 @@ def tagger_spec(settings: Settings, tagged_at: dt.datetime) -> TaggerSpec:
     )
 
 
+def with_page_tags(events_df: DataFrame, pages_df: DataFrame) -> DataFrame:
+    """Each event with its page's theme, score, source and model version ('unknown' when untagged)."""
+    tags_df = pages_df.select("url", *TAG_COLUMNS)
+    return events_df.join(tags_df, on="url", how="left").withColumn(
+        "theme", F.coalesce(F.col("theme"), F.lit(UNKNOWN))
+    )
+
+
+def day_pages(pages_df: DataFrame, index_df: DataFrame, spec: TaggerSpec, model_version: str,
+              taxonomy_version: str) -> DataFrame:
+    """The day's pages with their tags: the index's current ones, the others tagged now (`is_new`)."""
+    known_df = current_tags(index_df, model_version, taxonomy_version).join(pages_df, on="url", how="inner").select(*PAGE_INDEX_SCHEMA.fieldNames()).withColumn("is_new", F.lit(False))
+    new_df = tag_pages(pages_to_tag(pages_df, index_df, model_version, taxonomy_version), spec)
+    return new_df.withColumn("is_new", F.lit(True)).unionByName(known_df).select(*PAGE_COLUMNS)
+
+
 def tag_day(spark: SparkSession, settings: Settings, day: dt.date, tagged_at: dt.datetime) -> dict:
-    """Tag the day's new pages and return the figures (also written as JSON)."""
+    """Tag the day's events and stage them with the day's pages; the figures (also written as JSON)."""
     spec = tagger_spec(settings, tagged_at)
     tagger, _ = tagger_and_synonyms(spec)
-    accepted_df = read_staged_events(spark, settings, day)
-    pages_df = distinct_pages(accepted_df).cache()
+    events_df = staging.read_staged(spark, settings, day, staging.EVENTS)
     index_df = read_table(spark, settings, tables.PAGE_INDEX)
-    new_df = pages_to_tag(pages_df, index_df, tagger.model_version, tagger.taxonomy.digest)
-    tagged_df = tag_pages(new_df, spec).cache()
-    append_to_table(tagged_df, settings, tables.PAGE_INDEX)
-    by_theme = {row["theme"]: row["count"] for row in tagged_df.groupBy("theme").count().collect()}
-    by_source = {row["source"]: row["count"] for row in tagged_df.groupBy(
-        F.regexp_replace("source", ":.*", "").alias("source")).count().collect()}
-    unknown_reasons = {row["reason"]: row["count"] for row in tagged_df.where(F.col("reason").isNotNull())
-                       .groupBy(F.regexp_replace("reason", ":.*", "").alias("reason")).count().collect()}
-    pages, tagged = pages_df.count(), sum(by_theme.values())
+    pages_df = staging.write_staged(
+        day_pages(distinct_pages(events_df), index_df, spec, tagger.model_version, tagger.configuration_version),
+        settings, day, staging.PAGES,
+    )
+    tagged_events_df = staging.write_staged(with_page_tags(events_df, pages_df), settings, day, staging.TAGGED_EVENTS)
     summary = {
         "date": day.isoformat(),
+        **_page_figures(pages_df),
+        **_event_figures(tagged_events_df),
+        "model_version": tagger.model_version,
+        "taxonomy_version": tagger.configuration_version,
+    }
+    log.info("tagged %s new of %s pages of %s", summary["tagged"], summary["pages"], day)
+    write_step_summary(settings, day, TAG_STEP, summary)
+    return summary
+
+
+def _counts(frame: DataFrame, column) -> dict:
+    return dict(sorted((row[0], row[1]) for row in frame.groupBy(column).count().collect()))
+
+
+def _page_figures(pages_df: DataFrame) -> dict:
+    new_df = pages_df.where("is_new")
+    tagged = new_df.count()
+    pages = pages_df.count()
+    return {
         "pages": pages,
         "already_tagged": pages - tagged,
         "tagged": tagged,
-        "by_theme": dict(sorted(by_theme.items())),
-        "by_source": dict(sorted(by_source.items())),
-        "unknown_reasons": dict(sorted(unknown_reasons.items())),
-        "model_version": tagger.model_version,
-        "taxonomy_version": tagger.taxonomy.digest,
+        "by_theme": _counts(new_df, "theme"),
+        "by_source": _counts(new_df, F.regexp_replace("source", ":.*", "").alias("source")),
+        "unknown_reasons": _counts(new_df.where(F.col("reason").isNotNull()),
+                                   F.regexp_replace("reason", ":.*", "").alias("reason")),
     }
-    pages_df.unpersist()
-    tagged_df.unpersist()
-    log.info("tagged %s of %s pages of %s", tagged, pages, day)
-    write_step_summary(settings, day, TAG_STEP, summary)
-    return summary
+
+
+def _event_figures(tagged_events_df: DataFrame) -> dict:
+    by_theme = _counts(tagged_events_df, "theme")
+    events = sum(by_theme.values())
+    return {
+        "events": events,
+        "events_by_theme": by_theme,
+        "events_coverage": round(1 - by_theme.get(UNKNOWN, 0) / events, 4) if events else 0.0,
+    }

@@ -1,25 +1,25 @@
-"""A generated day through store, tag and interests on the real node: totals reconcile, re-runs change nothing."""
+"""A generated day through validation, tagging, storage and interests on the real node: totals reconcile, re-runs change nothing."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+from dmp.pipeline import staging
+from dmp.pipeline.day import TO_STORED, run_day
 from dmp.pipeline.interests import interests_day
-from dmp.pipeline.store import store_day
-from dmp.pipeline.tag_day import tag_day
 
 DAY = dt.date(2026, 11, 14)
 
 
 def test_daily_interests_reconcile_with_stored_events_and_rerun_identically(spark, cql, generated_world):
     day_settings = generated_world("interests", DAY, days=1, people=60, seed=21)
-    stored = store_day(spark, day_settings, DAY)
-    tag_day(spark, day_settings, DAY, tagged_at=dt.datetime(2026, 11, 15, tzinfo=dt.timezone.utc))
+    stored = run_day(spark, day_settings, DAY, steps=TO_STORED,
+                     tagged_at=dt.datetime(2026, 11, 15, tzinfo=dt.timezone.utc))["store_events"]
 
     figures = interests_day(spark, day_settings, DAY)
 
     assert figures["events"] == stored["stored"] == sum(figures["events_by_theme"].values())
-    users = [row.user_id for row in spark.read.parquet(day_settings.staging_day(DAY)).select("user_id").distinct().collect()]
+    users = [row.user_id for row in spark.read.parquet(day_settings.staged(DAY, staging.EVENTS)).select("user_id").distinct().collect()]
     assert len(users) == figures["users"]
     table = f"{day_settings.keyspace}.user_daily_interests"
     rows = {user: sorted((r.theme, r.events, r.pages) for r in cql.execute(

@@ -7,9 +7,8 @@ import datetime as dt
 import pytest
 
 from dmp.audience.estimate import SketchReader
+from dmp.pipeline.day import TO_STORED, run_day
 from dmp.pipeline.keyword_index import KEYWORD_BUCKETS, keyword_index_day
-from dmp.pipeline.store import store_day
-from dmp.pipeline.tag_day import tag_day
 
 DAY = dt.date(2026, 11, 16)
 
@@ -17,8 +16,7 @@ DAY = dt.date(2026, 11, 16)
 @pytest.fixture(scope="module")
 def indexed_day(spark, cql, generated_world):
     day_settings = generated_world("keywords", DAY, days=1, people=120, seed=44)
-    store_day(spark, day_settings, DAY)
-    tag_day(spark, day_settings, DAY, tagged_at=dt.datetime(2026, 11, 17, tzinfo=dt.timezone.utc))
+    run_day(spark, day_settings, DAY, steps=TO_STORED, tagged_at=dt.datetime(2026, 11, 17, tzinfo=dt.timezone.utc))
     return day_settings, keyword_index_day(spark, day_settings, DAY)
 
 

@@ -8,8 +8,7 @@ import pytest
 
 from dmp.pipeline.interests import interests_day
 from dmp.pipeline.lifetime import lifetime_day
-from dmp.pipeline.store import store_day
-from dmp.pipeline.tag_day import tag_day
+from dmp.pipeline.day import TO_STORED, run_day
 
 START = dt.date(2026, 11, 20)
 DAYS = [START + dt.timedelta(days=offset) for offset in range(3)]
@@ -20,8 +19,7 @@ def three_days(spark, cql, generated_world):
     """Three days stored and tagged; interests tables emptied, so each test runs them itself."""
     day_settings = generated_world("lifetime", START, days=3, people=40, seed=33)
     for day in DAYS:
-        store_day(spark, day_settings, day)
-        tag_day(spark, day_settings, day, tagged_at=dt.datetime(2026, 11, 23, tzinfo=dt.timezone.utc))
+        run_day(spark, day_settings, day, steps=TO_STORED, tagged_at=dt.datetime(2026, 11, 23, tzinfo=dt.timezone.utc))
     return day_settings
 
 

@@ -1,7 +1,8 @@
 """Landing data as partners send it: bad rows, damaged files, CSV and JSON, their column names.
 
 Rows that cannot be stored go to the quarantine with their reason and the counts reconcile;
-a damaged file, or too many rejected rows, stops the day before anything reaches Cassandra.
+a damaged file, or too many rejected rows, stops the day at validation: nothing is staged for the
+next steps, so nothing can reach Cassandra.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ import pytest
 
 from dmp.errors import InputError
 from dmp.pipeline.landing import CORRUPT_FOLDER, REASONS_FILE
-from dmp.pipeline.runs import STORE_STEP, read_step_summary
-from dmp.pipeline.store import ROWS_FOLDER, store_day
+from dmp.pipeline import staging
+from dmp.pipeline.runs import VALIDATE_STEP, read_step_summary
+from dmp.pipeline.validate import ROWS_FOLDER, validate_day
 
 DAY = dt.date(2026, 11, 12)
 
@@ -58,17 +60,15 @@ def _settings(settings, root: Path, **changes):
                                runs_dir=root / "runs", staging_dir=str(root / "staging"), **changes)
 
 
-def _stored_rows(cql, settings, users) -> int:
-    return sum(cql.execute(
-        f"SELECT COUNT(*) FROM {settings.keyspace}.events_by_user WHERE user_id = %s AND day = %s", (user, DAY)
-    ).one()[0] for user in users)
+def _staged(spark, settings):
+    return spark.read.parquet(settings.staged(DAY, staging.EVENTS))
 
 
-def test_bad_rows_are_quarantined_with_reasons_and_counts_reconcile(spark, cql, settings, landing):
+def test_bad_rows_are_quarantined_with_reasons_and_counts_reconcile(spark, settings, landing):
     root, _, good_users = landing
     day_settings = _settings(settings, root, max_rejected_share=1.0)
 
-    summary = store_day(spark, day_settings, DAY)
+    summary = validate_day(spark, day_settings, DAY)
 
     assert summary["read"] == 16 == summary["accepted"] + summary["quarantined"]
     assert summary["quarantined_by_reason"] == {
@@ -76,7 +76,10 @@ def test_bad_rows_are_quarantined_with_reasons_and_counts_reconcile(spark, cql, 
         "timestamp_outside_day": 1, "unparsable_timestamp": 1,
     }
     assert summary["quarantined"] == 9
-    assert summary["stored"] == summary["accepted"] == 7 == _stored_rows(cql, day_settings, good_users)
+    staged_df = _staged(spark, day_settings)
+    assert summary["staged"] == summary["accepted"] == 7 == staged_df.count()
+    assert {row.user_id for row in staged_df.select("user_id").collect()} == set(good_users)
+    assert "email" not in staged_df.columns
     quarantined = [json.loads(line) for part in (root / "quarantine" / DAY.isoformat() / ROWS_FOLDER).glob("*.json.gz")
                    for line in gzip.open(part, "rt")]
     assert len(quarantined) == 9 and all(row["rejection_reason"] for row in quarantined)
@@ -84,38 +87,54 @@ def test_bad_rows_are_quarantined_with_reasons_and_counts_reconcile(spark, cql, 
     assert "@" not in login["email"] and len(login["email"]) == 64, "emails leave only hashed, even to quarantine"
 
 
-def test_a_truncated_file_stops_the_day_before_anything_is_stored(spark, cql, settings, landing):
-    root, day_dir, good_users = landing
+def test_a_truncated_file_stops_the_day_before_anything_is_staged(spark, settings, landing):
+    root, day_dir, _ = landing
     whole = (day_dir / "events-00000.jsonl.gz").read_bytes()
     (day_dir / "events-00001.jsonl.gz").write_bytes(whole[: len(whole) // 2])
     (day_dir / "events-00002.jsonl.gz").write_bytes(b"plain text, not gzip\n")
     day_settings = _settings(settings, root, max_rejected_share=1.0)
 
     with pytest.raises(InputError, match=r"events-00001.jsonl.gz \(truncated_gzip\).*events-00002.jsonl.gz \(not_gzip\)"):
-        store_day(spark, day_settings, DAY)
+        validate_day(spark, day_settings, DAY)
 
-    assert _stored_rows(cql, day_settings, good_users) == 0
+    assert not Path(day_settings.staged(DAY, staging.EVENTS)).exists()
     corrupt = root / "quarantine" / DAY.isoformat() / CORRUPT_FOLDER
     assert json.loads((corrupt / REASONS_FILE).read_text()) == [
         {"file": "events-00001.jsonl.gz", "reason": "truncated_gzip"},
         {"file": "events-00002.jsonl.gz", "reason": "not_gzip"},
     ]
     assert (day_dir / "events-00001.jsonl.gz").is_file(), "the original stays until it is replaced"
-    figures = read_step_summary(day_settings, DAY, STORE_STEP)
-    assert figures["stored"] == 0 and "damaged landing file" in figures["stopped"]
+    figures = read_step_summary(day_settings, DAY, VALIDATE_STEP)
+    assert figures["staged"] == 0 and "damaged landing file" in figures["stopped"]
 
 
-def test_too_many_rejected_rows_stop_the_day_before_anything_is_stored(spark, cql, settings, landing):
-    root, _, good_users = landing
+def test_too_many_rejected_rows_stop_the_day_before_anything_is_staged(spark, settings, landing):
+    root, _, _ = landing
     day_settings = _settings(settings, root, max_rejected_share=0.05)
 
     with pytest.raises(InputError, match=r"56\.2% of the 16 rows were rejected, above DMP_MAX_REJECTED_SHARE=5\.0%"):
-        store_day(spark, day_settings, DAY)
-    assert _stored_rows(cql, day_settings, good_users) == 0
+        validate_day(spark, day_settings, DAY)
+    assert not Path(day_settings.staged(DAY, staging.EVENTS)).exists()
 
 
+def test_events_of_the_evening_before_are_accepted_within_the_lateness(spark, settings, tmp_path):
+    day_dir = tmp_path / "landing" / DAY.isoformat()
+    day_dir.mkdir(parents=True)
+    stamps = ["2026-11-11T21:59:00Z", "2026-11-11T22:30:00Z", "2026-11-12T23:59:59Z", "2026-11-13T00:00:00Z"]
+    (day_dir / "late.jsonl").write_text("".join(
+        json.dumps({"user_id": "late-user", "ts": ts, "url": "https://a.org/x"}) + "\n" for ts in stamps))
+    day_settings = _settings(settings, tmp_path, max_rejected_share=1.0, max_lateness_hours=2)
 
-def test_csv_and_json_with_partner_column_names_and_epoch_times(spark, cql, settings, tmp_path):
+    summary = validate_day(spark, day_settings, DAY)
+
+    assert summary["quarantined_by_reason"] == {"timestamp_outside_day": 2}
+    staged = _staged(spark, day_settings).select("ts", "day").orderBy("ts").collect()
+    assert [(row.ts, row.day) for row in staged] == [
+        (dt.datetime(2026, 11, 11, 22, 30), DAY), (dt.datetime(2026, 11, 12, 23, 59, 59), DAY),
+    ], "a late event keeps its time and is counted in the day it was received for"
+
+
+def test_csv_and_json_with_partner_column_names_and_epoch_times(spark, settings, tmp_path):
     day_dir = tmp_path / "landing" / DAY.isoformat()
     day_dir.mkdir(parents=True)
     users = [f"csv-{uuid.uuid4().hex}" for _ in range(3)]
@@ -139,11 +158,12 @@ def test_csv_and_json_with_partner_column_names_and_epoch_times(spark, cql, sett
         column_map={"user_id": "uid", "ts": "time", "url": "page", "referrer": "ref"},
     )
 
-    summary = store_day(spark, day_settings, DAY)
+    summary = validate_day(spark, day_settings, DAY)
 
     assert summary["read"] == 7 == summary["accepted"] + summary["quarantined"]
     assert summary["quarantined_by_reason"] == {"malformed_csv": 2, "malformed_json": 1}
-    assert summary["stored"] == 4 == _stored_rows(cql, day_settings, users)
-    stamps = sorted(row.ts for user in users for row in cql.execute(
-        f"SELECT ts FROM {day_settings.keyspace}.events_by_user WHERE user_id = %s AND day = %s", (user, DAY)))
+    staged_df = _staged(spark, day_settings)
+    assert summary["staged"] == 4 == staged_df.count()
+    assert {row.user_id for row in staged_df.select("user_id").collect()} == set(users)
+    stamps = sorted(row.ts for row in staged_df.select("ts").collect())
     assert stamps[0] == dt.datetime(2026, 11, 12, 9) and stamps[1] == dt.datetime(2026, 11, 12, 9)

@@ -1,0 +1,87 @@
+"""Validate one landing day: accepted events to staging, the rest to quarantine with a reason.
+
+This is the body of the `validate_events` Spark job, the pipeline's first step. Every row read is
+either accepted (staged as Parquet for the next steps) or quarantined with its reason, so
+read = accepted + quarantined. It is idempotent: event ids are deterministic and the day's
+staging and quarantine folders are rewritten.
+Bad data stops the day here, before anything reaches Cassandra: a damaged file (copied to the
+quarantine with its reason), or a share of rejected rows above DMP_MAX_REJECTED_SHARE. Either way
+the day's figures are written, with the reason the day stopped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from pathlib import Path
+
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
+
+from dmp.errors import InputError
+from dmp.pipeline import staging
+from dmp.pipeline.events import EVENTS_COLUMNS, read_classified_day, to_events
+from dmp.pipeline.landing import quarantine_files
+from dmp.pipeline.runs import VALIDATE_STEP, clear_day_figures, write_step_summary
+from dmp.settings import Settings
+
+log = logging.getLogger(__name__)
+ROWS_FOLDER = "rows"
+
+
+def _quarantine_rows(rejected_df: DataFrame, target: Path) -> None:
+    """Write rejected rows with their reason; emails are hashed even here."""
+    hashed = rejected_df.withColumn("email", F.sha2(F.lower(F.trim("email")), 256))
+    hashed.write.mode("overwrite").json(str(target), compression="gzip")
+
+
+def validate_day(spark: SparkSession, settings: Settings, day: dt.date) -> dict:
+    """Validate `day` from the landing folder, stage its accepted events; its figures (also as JSON)."""
+    clear_day_figures(settings, day)
+    quarantine_day = Path(settings.quarantine_dir) / day.isoformat()
+    classified_df, check = read_classified_day(spark, settings, day)
+    corrupt_dir = quarantine_files(check.corrupt, quarantine_day)
+    classified_df = classified_df.cache()
+    read = classified_df.count()
+    rejected_df = classified_df.where(F.col("rejection_reason").isNotNull())
+    reasons = {row["rejection_reason"]: row["count"] for row in rejected_df.groupBy("rejection_reason").count().collect()}
+    rejected = sum(reasons.values())
+    rows_dir = quarantine_day / ROWS_FOLDER
+    if rejected:
+        _quarantine_rows(rejected_df, rows_dir)
+    summary = {
+        "date": day.isoformat(),
+        "files": len(check.good) + len(check.corrupt),
+        "corrupt_files": [{"file": item.path.name, "reason": item.reason} for item in check.corrupt],
+        "read": read,
+        "accepted": read - rejected,
+        "quarantined": rejected,
+        "quarantined_by_reason": dict(sorted(reasons.items())),
+        "quarantine_dir": str(quarantine_day) if rejected or corrupt_dir else None,
+        "staged": 0,
+        "max_lateness_hours": settings.max_lateness_hours,
+    }
+    problem = _stop_reason(summary, settings.max_rejected_share, corrupt_dir)
+    if problem is None:
+        events_df = to_events(classified_df.where(F.col("rejection_reason").isNull()), day).select(*EVENTS_COLUMNS)
+        staging.write_staged(events_df, settings, day, staging.EVENTS)
+        summary["staged"] = read - rejected
+        log.info("staged %s accepted events of %s, quarantined %s", read - rejected, day, rejected)
+    classified_df.unpersist()
+    write_step_summary(settings, day, VALIDATE_STEP, {**summary, "stopped": problem})
+    if problem:
+        raise InputError(f"{day} stopped at validation: {problem}")
+    return summary
+
+
+def _stop_reason(summary: dict, max_rejected_share: float, corrupt_dir: Path | None) -> str | None:
+    """Why the day must not be stored, or None."""
+    if summary["corrupt_files"]:
+        names = ", ".join(f"{item['file']} ({item['reason']})" for item in summary["corrupt_files"])
+        return (f"damaged landing file(s): {names}; copies are in {corrupt_dir}. Have the partner send "
+                "them again (or remove them from the landing folder), then run the day again.")
+    if summary["read"] and summary["quarantined"] / summary["read"] > max_rejected_share:
+        share = summary["quarantined"] / summary["read"]
+        return (f"{share:.1%} of the {summary['read']:,} rows were rejected, above DMP_MAX_REJECTED_SHARE="
+                f"{max_rejected_share:.1%} ({summary['quarantined_by_reason']}); see {summary['quarantine_dir']}.")
+    return None
