@@ -33,6 +33,7 @@ COPY --chown=50000:0 include/ include/
 COPY --chown=50000:0 dags/ dags/
 COPY --chown=50000:0 plugins/ plugins/
 COPY --chown=50000:0 spark_jobs/ spark_jobs/
+COPY --chown=50000:0 expectations/ expectations/
 RUN pip install --no-cache-dir --no-deps -e .
 
 ENV AIRFLOW__CORE__DAGS_FOLDER=/opt/dmp/dags \

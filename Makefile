@@ -14,6 +14,7 @@ PIP_VERSION := 26.3
 DEMO_DATE ?= 2026-11-01
 DEMO_USERS ?= 2000
 PYTEST_ARGS ?=
+BENCH_EVENTS ?= 1000000
 
 .PHONY: setup venv demo test bench airflow up down status constraints clean
 
@@ -55,8 +56,10 @@ test: setup
 	@$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Benchmarks (ratios against a baseline run side by side); results in bench/results/*.json.
+# BENCH_EVENTS sets the pipeline's day size (make bench BENCH_EVENTS=10000000 for the 10M run).
 bench: setup
 	@$(BIN)/python bench/tagging.py
+	@$(BIN)/python bench/pipeline.py --events $(BENCH_EVENTS)
 
 airflow: up
 	@$(DMP) schema migrate

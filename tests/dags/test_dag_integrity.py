@@ -69,3 +69,33 @@ def test_no_dag_has_a_cycle(dag_bag):
     for dag_id, dag in dag_bag.dags.items():
         ordered = [task.task_id for task in dag.topological_sort()]
         assert sorted(ordered) == sorted(dag.task_ids), f"{dag_id} cannot be ordered"
+
+
+def test_nothing_is_published_before_the_gates_of_its_data(dag_bag):
+    """Every task that writes to Cassandra runs downstream of the gates that check what it writes."""
+    dag = dag_bag.dags["audience_daily"]
+    gates_before = {
+        "tag_events": {"gate_raw_events"},
+        "store_events": {"gate_raw_events", "gate_tagged_events"},
+        "keyword_index": {"gate_raw_events", "gate_tagged_events"},
+        "report": {"gate_raw_events", "gate_tagged_events", "gate_interests"},
+    }
+    for task_id, gates in gates_before.items():
+        upstream = {task.task_id for task in dag.get_task(task_id).get_flat_relatives(upstream=True)}
+        assert gates <= upstream, f"{task_id} can run before {sorted(gates - upstream)}"
+    assert {task.task_id for task in dag.tasks if task.task_id.startswith("gate_")} == {
+        "gate_raw_events", "gate_tagged_events", "gate_interests"}
+
+
+def test_the_interests_asset_is_updated_by_the_gate_only(dag_bag):
+    """Segments follow the interests asset: it must mean 'interests that passed their gate'."""
+    dag = dag_bag.dags["audience_daily"]
+    writers = [task.task_id for task in dag.tasks if any("user_interests" in str(o) for o in task.outlets)]
+    assert writers == ["gate_interests"]
+
+
+def test_the_daily_dag_can_be_triggered_with_parameters_that_reach_its_spark_jobs(dag_bag):
+    dag = dag_bag.dags["audience_daily"]
+    assert {"max_rejected_share", "min_tagged_share", "max_lateness_hours"} <= set(dag.params)
+    validate = dag.get_task("validate_events")
+    assert validate.env_vars["DMP_MAX_REJECTED_SHARE"] == "{{ params.max_rejected_share }}"

@@ -1,8 +1,18 @@
-"""`dmp run DATE` drives the real `audience_daily` DAG: Airflow, spark-submit, Cassandra, end to end."""
+"""`dmp run DATE` drives the real `audience_daily` DAG: Airflow, spark-submit, the gates, Cassandra.
+
+Generated days go through the DAG as an operator would run them: day 1 carries every kind of bad
+row partners send (quarantined with reasons, the rest published); day 2 holds a truncated gzip
+(the day stops at validation without retries, downstream never runs, nothing is lost); day 1 run
+again with a rules slip that untags everything fails its tagged-events gate, so nothing downstream
+runs and what day 1 published before stays as it was. Each DAG run costs minutes here (one
+spark-submit per task), so re-runs and backfills in any order giving identical aggregates over
+three days are covered with the same step functions in tests/integration/pipeline.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import json
 import os
 import subprocess
@@ -13,59 +23,99 @@ import pytest
 
 from dmp.generate import GenerateRequest, generate
 from dmp.generate.corpus import CORPUS_FILE
+from dmp.pipeline.landing import CORRUPT_FOLDER
 from dmp.tagging.model import publish, train_model
 
-DAY = dt.date(2026, 11, 20)
+START = dt.date(2026, 11, 20)
+DAY_1, DAY_2 = START, START + dt.timedelta(days=1)
 DMP = str(Path(sys.executable).parent / "dmp")
+BAD_ROWS = {
+    '{"user_id": "u1", "ts": "2026-11-20T10:00:00Z", "url": ': "malformed_json",
+    json.dumps({"user_id": "u2", "ts": "2026-11-20T10:00:00Z", "url": "https://x.org/" + "a" * 1_000_000}): "url_too_long",
+    json.dumps({"user_id": "u3", "ts": "2026-11-20T10:00:00Z", "url": "https://x.org/\u0007bell"}): "invalid_url",
+    json.dumps({"user_id": "u4", "ts": "2025-03-01T10:00:00Z", "url": "https://x.org/c"}): "timestamp_outside_day",
+    json.dumps({"user": "u5", "timestamp": "2026-11-20T10:00:00Z", "link": "https://x.org/e"}): "missing_user_id",
+}
+TASKS = ("validate_events", "gate_raw_events", "tag_events", "gate_tagged_events", "store_events",
+         "daily_interests", "lifetime_interests", "gate_interests", "keyword_index", "report")
 
 
 @pytest.fixture(scope="module")
-def landed_day(tmp_path_factory):
-    out = tmp_path_factory.mktemp("landing")
-    generate(GenerateRequest(start=DAY, days=1, people=150, out_dir=out, seed=11))
-    return out
+def world(tmp_path_factory):
+    """Two generated days (day 1 with bad rows, day 2 with a truncated file), a model, and the run's env."""
+    root = tmp_path_factory.mktemp("dag")
+    landing = root / "landing"
+    generate(GenerateRequest(start=START, days=2, people=150, out_dir=landing, seed=11))
+    with gzip.open(landing / DAY_1.isoformat() / "partner-bad.jsonl.gz", "wt", encoding="utf-8") as out:
+        out.write("\n".join(BAD_ROWS) + "\n")
+    whole = next((landing / DAY_2.isoformat()).glob("*.jsonl.gz")).read_bytes()
+    (landing / DAY_2.isoformat() / "partner-cut.jsonl.gz").write_bytes(whole[: len(whole) // 2])
+    publish(root / "models", train_model(landing / CORPUS_FILE, root / "models" / "v1").path)
+    env = {
+        **os.environ,
+        "DMP_MODEL_DIR": str(root / "models"),
+        "DMP_LANDING_DIR": str(landing),
+        "DMP_QUARANTINE_DIR": str(root / "quarantine"),
+        "DMP_RUNS_DIR": str(root / "runs"),
+        "DMP_STAGING_DIR": str(root / "staging"),
+        "DMP_QUALITY_DIR": str(root / "quality"),
+    }
+    return root, env
+
+
+def _dmp(env, *args, timeout=900) -> subprocess.CompletedProcess:
+    return subprocess.run([DMP, *args], env=env, capture_output=True, text=True, timeout=timeout)
+
+
+def _figures(env, day) -> dict:
+    return json.loads(_dmp(env, "runs", "show", day.isoformat()).stdout)
+
+
+def _users(landing: Path, day: dt.date) -> set[str]:
+    return {json.loads(line)["user_id"] for part in sorted((landing / day.isoformat()).glob("events-*.jsonl.gz"))
+            for line in gzip.open(part, "rt").read().splitlines()}
+
+
+def _stored(cql, settings, users, day) -> list[tuple]:
+    return sorted((row.user_id, row.event_id, row.theme, row.model_version) for user in users for row in cql.execute(
+        f"SELECT user_id, event_id, theme, model_version FROM {settings.keyspace}.events_by_user "
+        "WHERE user_id = %s AND day = %s", (user, day)))
 
 
 @pytest.mark.airflow
-def test_dmp_run_stores_and_tags_a_generated_day_and_reports_reconciled_figures(cql, settings, landed_day, tmp_path):
-    publish(tmp_path / "models", train_model(landed_day / CORPUS_FILE, tmp_path / "models" / "v1").path)
-    env = {
-        **os.environ,
-        "DMP_MODEL_DIR": str(tmp_path / "models"),
-        "DMP_LANDING_DIR": str(landed_day),
-        "DMP_QUARANTINE_DIR": str(tmp_path / "quarantine"),
-        "DMP_RUNS_DIR": str(tmp_path / "runs"),
-        "DMP_STAGING_DIR": str(tmp_path / "staging"),
-    }
-    run = subprocess.run([DMP, "run", DAY.isoformat()], env=env, capture_output=True, text=True, timeout=900)
-    assert run.returncode == 0, f"dmp run failed:\n{run.stdout[-3000:]}\n{run.stderr[-3000:]}"
-    for task in ("store_events", "tag_pages", "daily_interests", "lifetime_interests", "keyword_index", "report"):
-        assert f"finished {task}" in run.stdout
-    assert "run successful" in run.stdout
+def test_days_through_the_dag_with_bad_rows_a_damaged_file_and_a_failed_gate(cql, settings, world):
+    root, env = world
+    landing = root / "landing"
 
-    shown = subprocess.run([DMP, "runs", "show", DAY.isoformat()], env=env, capture_output=True, text=True)
-    figures = json.loads(shown.stdout)
-    manifest = json.loads((landed_day / DAY.isoformat() / "_manifest.json").read_text())
-    assert figures["read"] == manifest["events"] == figures["accepted"] + figures["quarantined"]
-    assert figures["stored"] == figures["accepted"] > 0
-
-    users = {json.loads(line)["user_id"] for line in _lines(landed_day / DAY.isoformat())}
-    stored = sum(
-        cql.execute(
-            f"SELECT COUNT(*) FROM {settings.keyspace}.events_by_user WHERE user_id = %s AND day = %s", (user, DAY)
-        ).one()[0]
-        for user in users
-    )
-    assert stored == figures["stored"]
-    tagging = figures["tagging"]
-    assert tagging["pages"] == len({json.loads(line)["url"] for line in _lines(landed_day / DAY.isoformat())})
-    assert tagging["tagged"] + tagging["already_tagged"] == tagging["pages"]
+    day_1 = _dmp(env, "run", DAY_1.isoformat())
+    assert day_1.returncode == 0, f"dmp run failed:\n{day_1.stdout[-3000:]}\n{day_1.stderr[-3000:]}"
+    assert all(f"finished {task}" in day_1.stdout for task in TASKS)
+    figures = _figures(env, DAY_1)
+    manifest = json.loads((landing / DAY_1.isoformat() / "_manifest.json").read_text())
+    assert figures["read"] == manifest["events"] + len(BAD_ROWS) == figures["accepted"] + figures["quarantined"]
+    assert figures["quarantined_by_reason"] == {reason: 1 for reason in BAD_ROWS.values()}
+    assert figures["stored"] == figures["accepted"] == manifest["events"]
+    assert {name: gate["success"] for name, gate in figures["gates"].items()} == {
+        "raw_events": True, "tagged_events": True, "interests": True}
     assert figures["interests"]["events"] == figures["stored"] == sum(figures["interests"]["events_by_theme"].values())
     assert figures["keywords"]["keywords"] > 0 and figures["keywords"]["theme_sketches"] > 0
-    assert 0 < figures["lifetime"]["users_with_interests"] <= figures["lifetime"]["users"] == figures["interests"]["users"]
+    published = _stored(cql, settings, _users(landing, DAY_1), DAY_1)
+    assert len(published) == figures["stored"] and all(theme and version for _, _, theme, version in published)
 
+    day_2 = _dmp(env, "run", DAY_2.isoformat(), "--param", "max_lateness_hours=5")
+    assert day_2.returncode != 0
+    assert "validate_events stopped the day: damaged landing file(s): partner-cut.jsonl.gz (truncated_gzip)" in day_2.stdout
+    assert "started gate_raw_events" not in day_2.stdout
+    assert day_2.stdout.count("started validate_events") == 1, "a day stopped on its data is not retried"
+    assert (root / "quarantine" / DAY_2.isoformat() / CORRUPT_FOLDER / "partner-cut.jsonl.gz").is_file()
+    assert _stored(cql, settings, _users(landing, DAY_2), DAY_2) == []
+    assert _figures(env, DAY_2)["max_lateness_hours"] == 5, "run parameters reach the Spark jobs"
 
-def _lines(day_dir: Path) -> list[str]:
-    import gzip
-
-    return [line for part in sorted(day_dir.glob("*.jsonl.gz")) for line in gzip.open(part, "rt").read().splitlines()]
+    rules = root / "ignore-all.yaml"
+    rules.write_text('rules:\n  - host: "*"\n    theme: ignore\n')
+    slip = _dmp({**env, "DMP_RULES": str(rules)}, "run", DAY_1.isoformat())
+    assert slip.returncode != 0
+    assert "gate_tagged_events stopped the day: the tagged_events gate failed" in slip.stdout
+    assert "started store_events" not in slip.stdout
+    assert _stored(cql, settings, _users(landing, DAY_1), DAY_1) == published, "earlier publication untouched"
+    assert _figures(env, DAY_1)["gates"]["tagged_events"]["success"] is False

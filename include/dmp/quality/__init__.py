@@ -1,0 +1,1 @@
+"""Data-quality gates between the pipeline's stages (Great Expectations)."""
