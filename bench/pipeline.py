@@ -66,7 +66,7 @@ def _empty_tables(settings) -> None:
     with cassandra_session(settings) as session:
         migrate(session, settings)
         for table in (tables.EVENTS, tables.PAGE_INDEX, tables.DAILY_INTERESTS, tables.LIFETIME_INTERESTS,
-                      tables.KEYWORD_USERS, tables.AUDIENCE_SKETCHES):
+                      tables.KEYWORD_USER_SETS, tables.AUDIENCE_SKETCHES):
             session.execute(f"TRUNCATE {settings.keyspace}.{table}")
 
 

@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Iterator
 
 import pandas as pd
-from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
@@ -24,7 +24,8 @@ from dmp.spark import append_to_table
 from dmp.storage import tables
 from dmp.tagging.taxonomy import UNKNOWN
 
-KEYWORD_BUCKETS = 16
+# Users per stored set, at most: a cell of a few hundred KB, well under what Cassandra handles well.
+CHUNK_USERS = 4096
 SKETCH_LG_K = 12  # 4,096 entries: exact below that, about 1.6% relative error above
 SKETCH_SCHEMA = T.StructType([
     T.StructField("kind", T.StringType()), T.StructField("key", T.StringType()), T.StructField("day", T.DateType()),
@@ -39,8 +40,16 @@ def keyword_visits(events_df: DataFrame, pages_df: DataFrame) -> DataFrame:
         "keyword", "day", "user_id").distinct()
 
 
-def with_bucket(visits_df: DataFrame) -> DataFrame:
-    return visits_df.withColumn("bucket", F.pmod(F.xxhash64("user_id"), F.lit(KEYWORD_BUCKETS)).cast("int"))
+def user_sets(visits_df: DataFrame) -> DataFrame:
+    """Rows of `keyword_user_sets`: each (keyword, day)'s users in chunks of at most CHUNK_USERS.
+
+    A keyword needs ceil(users / CHUNK_USERS) chunks that day; a user's chunk is a hash of its id
+    modulo that number, so the same day always gives the same chunks (a re-run upserts them).
+    """
+    by_key = Window.partitionBy("keyword", "day")
+    chunked_df = visits_df.withColumn("chunks", F.ceil(F.count(F.lit(1)).over(by_key) / F.lit(CHUNK_USERS))).withColumn(
+        "chunk", F.pmod(F.xxhash64("user_id"), F.col("chunks")).cast("int"))
+    return chunked_df.groupBy("keyword", "day", "chunk").agg(F.array_sort(F.collect_list("user_id")).alias("users"))
 
 
 def user_sketches(pairs_df: DataFrame, kind: str, key_column: str) -> DataFrame:
@@ -68,20 +77,22 @@ def keyword_index_day(spark: SparkSession, settings: Settings, day: dt.date) -> 
     """Write the day's inverted index and sketches; return the figures."""
     events_df = staging.read_staged(spark, settings, day, staging.TAGGED_EVENTS)
     pages_df = staging.read_staged(spark, settings, day, staging.PAGES)
-    visits_df = with_bucket(keyword_visits(events_df, pages_df)).cache()
+    visits_df = keyword_visits(events_df, pages_df).cache()
     theme_users_df = events_df.where(F.col("theme") != UNKNOWN).select("theme", "day", "user_id").distinct()
     sketches_df = user_sketches(visits_df, "keyword", "keyword").unionByName(
         user_sketches(theme_users_df, "theme", "theme")).cache()
-    append_to_table(visits_df.select("keyword", "day", "bucket", "user_id"), settings, tables.KEYWORD_USERS)
+    sets_df = user_sets(visits_df).cache()
+    append_to_table(sets_df, settings, tables.KEYWORD_USER_SETS)
     append_to_table(sketches_df, settings, tables.AUDIENCE_SKETCHES)
     by_kind = {row["kind"]: row["count"] for row in sketches_df.groupBy("kind").count().collect()}
     summary = {
         "date": day.isoformat(),
         "keyword_user_pairs": visits_df.count(),
+        "keyword_user_sets": sets_df.count(),
         "keywords": by_kind.get("keyword", 0),
         "theme_sketches": by_kind.get("theme", 0),
     }
-    visits_df.unpersist()
-    sketches_df.unpersist()
+    for frame in (visits_df, sets_df, sketches_df):
+        frame.unpersist()
     write_step_summary(settings, day, KEYWORDS_STEP, summary)
     return summary

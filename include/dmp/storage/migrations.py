@@ -28,7 +28,7 @@ SCHEMA_TABLE = "schema_migrations"
 def _retention(settings: Settings) -> dict[str, tuple[tuple[str, ...], int]]:
     """Placeholder -> (tables, TTL in seconds) for the tables whose default TTL follows a setting."""
     return {
-        "events_ttl_seconds": ((tables.EVENTS, tables.KEYWORD_USERS, tables.AUDIENCE_SKETCHES),
+        "events_ttl_seconds": ((tables.EVENTS, tables.KEYWORD_USER_SETS, tables.AUDIENCE_SKETCHES),
                                settings.events_ttl_seconds),
         "page_index_ttl_seconds": ((tables.PAGE_INDEX,), settings.page_index_ttl_seconds),
         "interests_ttl_seconds": ((tables.DAILY_INTERESTS, tables.LIFETIME_INTERESTS), settings.interests_ttl_seconds),

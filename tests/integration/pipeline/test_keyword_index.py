@@ -7,8 +7,10 @@ import datetime as dt
 import pytest
 
 from dmp.audience.estimate import SketchReader
+from dmp.audience.exact import KeywordIndexReader
+from dmp.pipeline import staging
 from dmp.pipeline.day import TO_STORED, run_day
-from dmp.pipeline.keyword_index import KEYWORD_BUCKETS, keyword_index_day
+from dmp.pipeline.keyword_index import keyword_index_day, user_sets
 
 DAY = dt.date(2026, 11, 16)
 
@@ -21,9 +23,31 @@ def indexed_day(spark, cql, generated_world):
 
 
 def _exact_users(cql, settings, keyword: str) -> set[str]:
-    return {row.user_id for bucket in range(KEYWORD_BUCKETS) for row in cql.execute(
-        f"SELECT user_id FROM {settings.keyspace}.keyword_users WHERE keyword = %s AND day = %s AND bucket = %s",
-        (keyword, DAY, bucket))}
+    return KeywordIndexReader(cql, settings.keyspace).users((keyword,), DAY, DAY)
+
+
+def test_the_index_holds_exactly_who_visited_pages_with_each_keyword(spark, cql, indexed_day):
+    settings, figures = indexed_day
+    events_df = spark.read.parquet(settings.staged(DAY, staging.TAGGED_EVENTS))
+    pages_df = spark.read.parquet(settings.staged(DAY, staging.PAGES))
+    for keyword in ("music", "recipe", "ford focus"):
+        with_keyword = [row.url for row in pages_df.collect() if keyword in (row.keywords or {})]
+        visitors = {row.user_id for row in events_df.where(events_df.url.isin(with_keyword)).select("user_id").collect()}
+        assert _exact_users(cql, settings, keyword) == visitors, keyword
+    assert figures["keyword_user_sets"] == figures["keywords"], "below 4,096 users a keyword's day is one set"
+
+
+def test_a_frequent_keyword_is_split_into_chunks_that_hold_each_user_once(spark):
+    day = dt.date(2026, 11, 16)
+    visits_df = spark.createDataFrame(
+        [("news", day, f"user-{index}") for index in range(9000)] + [("rare", day, "user-1")],
+        "keyword string, day date, user_id string",
+    )
+    rows = user_sets(visits_df).collect()
+    news = [row for row in rows if row.keyword == "news"]
+    assert sorted(row.chunk for row in news) == [0, 1, 2] and all(len(row.users) <= 4096 for row in news)
+    assert sorted(user for row in news for user in row.users) == sorted(f"user-{index}" for index in range(9000))
+    assert [(row.chunk, row.users) for row in rows if row.keyword == "rare"] == [(0, ["user-1"])]
 
 
 def test_sketch_estimates_match_the_inverted_index(cql, indexed_day):

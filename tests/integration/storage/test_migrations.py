@@ -63,7 +63,7 @@ def test_a_new_retention_setting_is_applied_to_the_events_table(cql, fresh_keysp
     shorter = dataclasses.replace(fresh_keyspace, events_ttl_days=7)
 
     assert migrate(cql, shorter) == [
-        f"set {table} retention to 7 days" for table in ("events_by_user", "keyword_users", "audience_sketches")
+        f"set {table} retention to 7 days" for table in ("events_by_user", "keyword_user_sets", "audience_sketches")
     ]
     ttl = cql.execute(
         "SELECT default_time_to_live FROM system_schema.tables WHERE keyspace_name = %s AND table_name = 'events_by_user'",
