@@ -31,12 +31,13 @@ def _gate(name: str) -> StepBody:
     return run
 
 
-def day_steps(tagged_at: dt.datetime) -> dict[str, StepBody]:
+def day_steps(tagged_at: dt.datetime | None = None) -> dict[str, StepBody]:
     """Step name (the DAG's task id) -> body, in the DAG's order."""
     return {
         "validate_events": validate_day,
         "gate_raw_events": _gate("raw_events"),
-        "tag_events": lambda spark, settings, day: tag_day(spark, settings, day, tagged_at),
+        "tag_events": lambda spark, settings, day: tag_day(
+            spark, settings, day, tagged_at or dt.datetime.now(dt.timezone.utc)),
         "gate_tagged_events": _gate("tagged_events"),
         "store_events": store_day,
         "daily_interests": interests_day,
@@ -47,7 +48,7 @@ def day_steps(tagged_at: dt.datetime) -> dict[str, StepBody]:
 
 
 GATE_STEPS = ("gate_raw_events", "gate_tagged_events", "gate_interests")
-ALL_STEPS = tuple(day_steps(dt.datetime.now(dt.timezone.utc)))
+ALL_STEPS = tuple(day_steps())
 NO_GATES = tuple(step for step in ALL_STEPS if step not in GATE_STEPS)
 # Up to the day's events and pages in Cassandra, gates left out: what later steps' tests start from.
 TO_STORED = ("validate_events", "tag_events", "store_events")
@@ -56,7 +57,7 @@ TO_STORED = ("validate_events", "tag_events", "store_events")
 def run_day(spark, settings: Settings, day: dt.date, steps: Sequence[str] = ALL_STEPS,
             tagged_at: dt.datetime | None = None) -> dict[str, dict]:
     """Run `steps` for `day` in the DAG's order; step -> its figures, with `seconds` it took."""
-    bodies = day_steps(tagged_at or dt.datetime.now(dt.timezone.utc))
+    bodies = day_steps(tagged_at)
     unknown = sorted(set(steps) - set(bodies))
     if unknown:
         raise ValueError(f"unknown step(s) {unknown}; the steps are {list(bodies)}")

@@ -1,0 +1,66 @@
+"""The quality gates' Data Docs inside the Airflow UI, for signed-in users only.
+
+Gates rebuild a static Great Expectations site after every run (`dmp.quality.runner`); this
+plugin serves it from the Airflow API server under `/dmp/data-docs/` and adds a "Data quality"
+entry to the UI's navigation, shown in the UI's frame. Plugin web apps are not protected by
+Airflow on their own: every page here requires the same signed-in session as the UI itself
+(results hold sample values of failing rows).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from airflow.plugins_manager import AirflowPlugin
+
+URL_PREFIX = "/dmp/data-docs"
+INDEX = "index.html"
+
+
+def _signed_in():
+    """The dependency every page needs: a user of the Airflow UI allowed to see its website views."""
+    from airflow.api_fastapi.auth.managers.models.resource_details import AccessView
+    from airflow.api_fastapi.core_api.security import requires_access_view
+
+    return requires_access_view(AccessView.WEBSITE)
+
+
+REQUIRE_SIGNED_IN = _signed_in()
+
+
+def data_docs_app(site: Path | None = None):
+    """A FastAPI app serving the Data Docs site (`site`, by default the one the settings point at)."""
+    from fastapi import Depends, FastAPI, HTTPException
+    from fastapi.responses import FileResponse
+
+    if site is None:
+        from dmp.quality.runner import data_docs_index
+        from dmp.settings import load
+
+        site = data_docs_index(load()).parent
+    root = site.resolve()
+    app = FastAPI(title="DMP data quality (Great Expectations Data Docs)", dependencies=[Depends(REQUIRE_SIGNED_IN)])
+
+    @app.get("/{path:path}")
+    def page(path: str) -> FileResponse:
+        target = (root / (path or INDEX)).resolve()
+        if not target.is_relative_to(root) or not target.is_file():
+            raise HTTPException(
+                status_code=404,
+                detail=f"No Data Docs page {path or INDEX!r} in {root}: the daily DAG's gates write them when they run.",
+            )
+        return FileResponse(target)
+
+    return app
+
+
+class DmpDataDocsPlugin(AirflowPlugin):
+    name = "dmp_data_docs"
+    fastapi_apps = [{"app": data_docs_app(), "url_prefix": URL_PREFIX, "name": "DMP Data Docs"}]
+    external_views = [{
+        "name": "Data quality",
+        "href": f"{URL_PREFIX.lstrip('/')}/{INDEX}",
+        "destination": "nav",
+        "category": "browse",
+        "url_route": "data-quality",
+    }]
