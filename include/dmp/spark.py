@@ -18,6 +18,15 @@ from dmp.settings import Settings, load
 CASSANDRA_FORMAT = "org.apache.spark.sql.cassandra"
 # Small, fixed shuffle width: the local default of 200 partitions mostly schedules empty tasks.
 LOCAL_SHUFFLE_PARTITIONS = 8
+# Writes: the connector batches only rows of one partition by default, and most of our partitions
+# get one row a day (a keyword, a page, a user's day), so every row was its own request. Batching
+# rows bound for the same replicas (token-aware, so still right on a cluster) in batches under
+# Cassandra's 5 KiB warning wrote 300K rows 4-5x faster on one node (7.5K -> 30-44K rows/s).
+WRITE_CONF = {
+    "spark.cassandra.output.batch.grouping.key": "replica_set",
+    "spark.cassandra.output.batch.size.bytes": "4096",
+    "spark.cassandra.output.concurrent.writes": "8",
+}
 
 
 def _prepare_process_environment() -> None:
@@ -42,6 +51,7 @@ def spark_conf(settings: Settings) -> dict[str, str]:
         "spark.sql.execution.arrow.pyspark.enabled": "true",
         "spark.driver.memory": settings.spark_driver_memory,
         "spark.ui.showConsoleProgress": "false",
+        **WRITE_CONF,
     }
     if settings.spark_master.startswith("local"):
         conf["spark.sql.shuffle.partitions"] = str(LOCAL_SHUFFLE_PARTITIONS)

@@ -34,22 +34,27 @@ SKETCH_SCHEMA = T.StructType([
 
 
 def keyword_visits(events_df: DataFrame, pages_df: DataFrame) -> DataFrame:
-    """Distinct (keyword, day, user_id) of users who visited a page with that keyword."""
+    """(keyword, day, user_id) for each page a user read that day, once per page and keyword.
+
+    Not made distinct per keyword: a page has 10-20 keywords, so that would shuffle about twelve
+    rows per event; the sets collect distinct users and sketches ignore repeats anyway.
+    """
     keywords_df = pages_df.select("url", F.explode(F.map_keys("keywords")).alias("keyword"))
-    return events_df.select("user_id", "day", "url").join(keywords_df, on="url", how="inner").select(
-        "keyword", "day", "user_id").distinct()
+    page_reads_df = events_df.select("user_id", "day", "url").distinct()
+    return page_reads_df.join(keywords_df, on="url", how="inner").select("keyword", "day", "user_id")
 
 
 def user_sets(visits_df: DataFrame) -> DataFrame:
     """Rows of `keyword_user_sets`: each (keyword, day)'s users in chunks of at most CHUNK_USERS.
 
-    A keyword needs ceil(users / CHUNK_USERS) chunks that day; a user's chunk is a hash of its id
-    modulo that number, so the same day always gives the same chunks (a re-run upserts them).
+    A keyword needs at most ceil(visits / CHUNK_USERS) chunks that day (visits bound its users); a
+    user's chunk is a hash of its id modulo that number, so the same day always gives the same
+    chunks (a re-run upserts them).
     """
     by_key = Window.partitionBy("keyword", "day")
     chunked_df = visits_df.withColumn("chunks", F.ceil(F.count(F.lit(1)).over(by_key) / F.lit(CHUNK_USERS))).withColumn(
         "chunk", F.pmod(F.xxhash64("user_id"), F.col("chunks")).cast("int"))
-    return chunked_df.groupBy("keyword", "day", "chunk").agg(F.array_sort(F.collect_list("user_id")).alias("users"))
+    return chunked_df.groupBy("keyword", "day", "chunk").agg(F.array_sort(F.collect_set("user_id")).alias("users"))
 
 
 def user_sketches(pairs_df: DataFrame, kind: str, key_column: str) -> DataFrame:
@@ -87,7 +92,7 @@ def keyword_index_day(spark: SparkSession, settings: Settings, day: dt.date) -> 
     by_kind = {row["kind"]: row["count"] for row in sketches_df.groupBy("kind").count().collect()}
     summary = {
         "date": day.isoformat(),
-        "keyword_user_pairs": visits_df.count(),
+        "keyword_visits": visits_df.count(),
         "keyword_user_sets": sets_df.count(),
         "keywords": by_kind.get("keyword", 0),
         "theme_sketches": by_kind.get("theme", 0),

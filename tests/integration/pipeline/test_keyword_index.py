@@ -43,16 +43,16 @@ def test_a_frequent_keyword_is_split_into_chunks_that_hold_each_user_once(spark)
         [("news", day, f"user-{index}") for index in range(9000)] + [("rare", day, "user-1")],
         "keyword string, day date, user_id string",
     )
-    rows = user_sets(visits_df).collect()
+    rows = user_sets(visits_df.unionByName(visits_df)).collect()  # a user reading two pages counts once
     news = [row for row in rows if row.keyword == "news"]
-    assert sorted(row.chunk for row in news) == [0, 1, 2] and all(len(row.users) <= 4096 for row in news)
+    assert len(news) >= 3 and all(len(row.users) <= 4096 for row in news)
     assert sorted(user for row in news for user in row.users) == sorted(f"user-{index}" for index in range(9000))
     assert [(row.chunk, row.users) for row in rows if row.keyword == "rare"] == [(0, ["user-1"])]
 
 
 def test_sketch_estimates_match_the_inverted_index(cql, indexed_day):
     settings, figures = indexed_day
-    assert figures["keywords"] > 50 and figures["theme_sketches"] >= 5 and figures["keyword_user_pairs"] > 0
+    assert figures["keywords"] > 50 and figures["theme_sketches"] >= 5 and figures["keyword_visits"] > 0
     reader = SketchReader(cql, settings.keyspace)
     for keyword in ("music", "recipe", "football", "ford focus", "voiture"):
         exact = _exact_users(cql, settings, keyword)
