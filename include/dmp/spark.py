@@ -68,6 +68,28 @@ def append_to_table(frame, settings: Settings, table: str) -> None:
     frame.write.format(CASSANDRA_FORMAT).options(keyspace=settings.keyspace, table=table).mode("append").save()
 
 
+def delete_rows(frame, settings: Settings, table: str, key_columns: tuple[str, ...]) -> None:
+    """Delete the rows of `table` whose primary key is each row of `frame` (`key_columns`, in order).
+
+    The connector deletes from Scala only, so each Spark partition deletes its rows with the
+    Python driver; meant for the few rows a re-run leaves behind, not for bulk removal.
+    """
+    statement = (f"DELETE FROM {settings.keyspace}.{table} WHERE "
+                 + " AND ".join(f"{column} = ?" for column in key_columns))
+
+    def delete_partition(rows) -> None:
+        from cassandra.concurrent import execute_concurrent_with_args
+
+        from dmp.storage.session import cassandra_session
+
+        keys = [tuple(row[column] for column in key_columns) for row in rows]
+        if keys:
+            with cassandra_session(settings) as session:
+                execute_concurrent_with_args(session, session.prepare(statement), keys, raise_on_first_error=True)
+
+    frame.select(*key_columns).foreachPartition(delete_partition)
+
+
 def build_spark_session(app_name: str, settings: Settings | None = None, conf: dict[str, str] | None = None):
     """Get or create the SparkSession for `app_name`; `conf` overrides single settings."""
     from pyspark.sql import SparkSession

@@ -4,7 +4,9 @@ For every user active on the day, all of their daily rows are read back (one Cas
 each) and folded into totals, active days, first and last seen, a decayed score as of the last
 day seen, and the events of the 7, 30 and 90 days up to it. Nothing depends on when or in which
 order days ran: the last run that touches a user has all of that user's days, so in-order runs,
-re-runs and backfills in any order end with the same rows.
+re-runs and backfills in any order end with the same rows. When a day is run again and a user's
+theme of that day is gone (the pages were re-tagged by a new model or rules), the old daily row,
+and the lifetime row it alone made, are deleted rather than left to count.
 """
 
 from __future__ import annotations
@@ -19,12 +21,14 @@ from dmp.errors import DmpError
 from dmp.pipeline import staging
 from dmp.pipeline.runs import LIFETIME_STEP, write_step_summary
 from dmp.settings import Settings
-from dmp.spark import append_to_table, read_table
+from dmp.spark import append_to_table, delete_rows, read_table
 from dmp.storage import tables
 from dmp.tagging.taxonomy import UNKNOWN
 
 log = logging.getLogger(__name__)
 WINDOWS_DAYS = (7, 30, 90)
+DAILY_KEY = ("user_id", "day", "theme")
+LIFETIME_KEY = ("user_id", "theme")
 LIFETIME_COLUMNS = (
     "user_id", "theme", "total_events", "active_days", "first_seen", "last_seen", "score", "half_life_days",
     *(f"events_{days}d" for days in WINDOWS_DAYS),
@@ -59,14 +63,26 @@ def lifetime_day(spark: SparkSession, settings: Settings, day: dt.date) -> dict:
     users_df = staging.read_staged(spark, settings, day, staging.EVENTS).select("user_id").distinct()
     daily_df = read_table(spark, settings, tables.DAILY_INTERESTS)
     # A join on the partition key: the connector reads just these users' partitions (direct join).
-    user_days_df = users_df.join(daily_df, on="user_id", how="inner")
+    user_days_df = users_df.join(daily_df, on="user_id", how="inner").cache()
+    fresh_today_df = staging.read_staged(spark, settings, day, staging.DAILY_INTERESTS).select(*DAILY_KEY)
+    stale_daily_df = user_days_df.where(F.col("day") == F.lit(day)).select(*DAILY_KEY).join(
+        fresh_today_df, on=list(DAILY_KEY), how="left_anti").cache()
+    current_df = user_days_df.join(stale_daily_df, on=list(DAILY_KEY), how="left_anti")
     lifetime_df = staging.write_staged(
-        lifetime_interests(user_days_df, settings.interest_half_life_days), settings, day, staging.LIFETIME_INTERESTS
+        lifetime_interests(current_df, settings.interest_half_life_days), settings, day, staging.LIFETIME_INTERESTS
     )
+    stale_lifetime_df = stale_daily_df.select(*LIFETIME_KEY).distinct().join(
+        lifetime_df.select(*LIFETIME_KEY), on=list(LIFETIME_KEY), how="left_anti")
     invalid = lifetime_df.where(F.isnan("score") | (F.col("score") < 0) | (F.col("total_events") < 0)).count()
     if invalid:
         raise DmpError(f"{invalid} lifetime interest rows of {day}'s users have a negative or NaN score: not stored.")
     append_to_table(lifetime_df, settings, tables.LIFETIME_INTERESTS)
+    stale = {"daily": stale_daily_df.count(), "lifetime": stale_lifetime_df.count()}
+    if stale["daily"]:
+        log.info("removing %s daily and %s lifetime rows of %s left by an earlier run", stale["daily"],
+                 stale["lifetime"], day)
+        delete_rows(stale_lifetime_df, settings, tables.LIFETIME_INTERESTS, LIFETIME_KEY)
+        delete_rows(stale_daily_df, settings, tables.DAILY_INTERESTS, DAILY_KEY)
     users_by_theme = {row["theme"]: row["count"] for row in lifetime_df.groupBy("theme").count().collect()}
     summary = {
         "date": day.isoformat(),
@@ -75,6 +91,9 @@ def lifetime_day(spark: SparkSession, settings: Settings, day: dt.date) -> dict:
         "rows": sum(users_by_theme.values()),
         "users_by_theme": dict(sorted(users_by_theme.items())),
         "half_life_days": settings.interest_half_life_days,
+        "stale_rows_removed": stale,
     }
+    user_days_df.unpersist()
+    stale_daily_df.unpersist()
     write_step_summary(settings, day, LIFETIME_STEP, summary)
     return summary

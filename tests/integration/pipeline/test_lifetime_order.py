@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
+from pyspark.sql import functions as F
 
 from dmp.pipeline.interests import interests_day
 from dmp.pipeline.lifetime import lifetime_day
+from dmp.pipeline import staging
 from dmp.pipeline.day import TO_STORED, run_day
 
 START = dt.date(2026, 11, 20)
@@ -54,3 +57,24 @@ def test_in_order_rerun_and_backwards_give_identical_lifetime_interests(spark, c
     _empty(cql, three_days)
     _run(spark, three_days, list(reversed(DAYS)))
     assert _snapshot(cql, three_days) == in_order
+
+
+def test_a_rerun_after_retagging_removes_the_themes_the_day_no_longer_has(spark, cql, three_days, tmp_path):
+    day = DAYS[0]
+    _empty(cql, three_days)
+    _run(spark, three_days, [day])
+    retagged = dataclasses.replace(three_days, staging_dir=str(tmp_path / "staging"), runs_dir=tmp_path / "runs")
+    staging.write_staged(staging.read_staged(spark, three_days, day, staging.EVENTS), retagged, day, staging.EVENTS)
+    everything_music_df = staging.read_staged(spark, three_days, day, staging.TAGGED_EVENTS).withColumn(
+        "theme", F.lit("music"))  # what a new model that sees only music would leave
+    staging.write_staged(everything_music_df, retagged, day, staging.TAGGED_EVENTS)
+
+    interests_day(spark, retagged, day)
+    figures = lifetime_day(spark, retagged, day)
+
+    assert figures["stale_rows_removed"]["daily"] > 0 and figures["stale_rows_removed"]["lifetime"] > 0
+    daily_themes = {row.theme for row in cql.execute(f"SELECT theme FROM {retagged.keyspace}.user_daily_interests")}
+    lifetime_themes = {row.theme for row in cql.execute(f"SELECT theme FROM {retagged.keyspace}.user_interests")}
+    assert daily_themes == lifetime_themes == {"music"}
+    assert sum(row.total_events for row in cql.execute(f"SELECT total_events FROM {retagged.keyspace}.user_interests")) \
+        == everything_music_df.count()
