@@ -27,6 +27,12 @@ URL_SHAPE = r"^(?i)(https?://)?[^\s/?#:@]+\.[^\s/?#]+"
 CONTROL_CHARACTERS = r"[\x00-\x1f\x7f]"
 
 
+def accepted_window(day: dt.date, lateness_hours: int = 0) -> tuple[dt.datetime, dt.datetime]:
+    """[start, end) of the event times accepted for `day`: the day and the `lateness_hours` before it."""
+    start = dt.datetime.combine(day, dt.time())
+    return start - dt.timedelta(hours=lateness_hours), start + dt.timedelta(days=1)
+
+
 def rejection_reason(day: dt.date, lateness_hours: int = 0) -> Column:
     """The first reason a raw row cannot be stored for `day`, or null when it can.
 
@@ -34,8 +40,7 @@ def rejection_reason(day: dt.date, lateness_hours: int = 0) -> Column:
     evening before that reached the partner's file after midnight).
     """
     event_ts = event_timestamp()
-    day_start = F.lit(dt.datetime.combine(day, dt.time()) - dt.timedelta(hours=lateness_hours))
-    day_end = F.lit(dt.datetime.combine(day + dt.timedelta(days=1), dt.time()))
+    day_start, day_end = (F.lit(bound) for bound in accepted_window(day, lateness_hours))
     return (
         F.when(F.col(CORRUPT_COLUMN).isNotNull(), F.concat(F.lit("malformed_"), F.col(FORMAT_COLUMN)))
         .when(F.col("user_id").isNull() | (F.trim("user_id") == ""), F.lit("missing_user_id"))

@@ -60,11 +60,12 @@ def lifetime_interests(daily_df: DataFrame, half_life_days: int) -> DataFrame:
 
 def lifetime_day(spark: SparkSession, settings: Settings, day: dt.date) -> dict:
     """Recompute the lifetime interests of the day's users; refuse to store negative or NaN scores."""
-    users_df = staging.read_staged(spark, settings, day, staging.EVENTS).select("user_id").distinct()
+    # The day's fresh daily rows: every event of the day is in one, so their users are the day's users.
+    fresh_today_df = staging.read_staged(spark, settings, day, staging.DAILY_INTERESTS).select(*DAILY_KEY)
+    users_df = fresh_today_df.select("user_id").distinct()
     daily_df = read_table(spark, settings, tables.DAILY_INTERESTS)
     # A join on the partition key: the connector reads just these users' partitions (direct join).
     user_days_df = users_df.join(daily_df, on="user_id", how="inner").cache()
-    fresh_today_df = staging.read_staged(spark, settings, day, staging.DAILY_INTERESTS).select(*DAILY_KEY)
     stale_daily_df = user_days_df.where(F.col("day") == F.lit(day)).select(*DAILY_KEY).join(
         fresh_today_df, on=list(DAILY_KEY), how="left_anti").cache()
     current_df = user_days_df.join(stale_daily_df, on=list(DAILY_KEY), how="left_anti")
@@ -77,8 +78,9 @@ def lifetime_day(spark: SparkSession, settings: Settings, day: dt.date) -> dict:
     if invalid:
         raise DmpError(f"{invalid} lifetime interest rows of {day}'s users have a negative or NaN score: not stored.")
     append_to_table(lifetime_df, settings, tables.LIFETIME_INTERESTS)
-    stale = {"daily": stale_daily_df.count(), "lifetime": stale_lifetime_df.count()}
+    stale = {"daily": stale_daily_df.count(), "lifetime": 0}
     if stale["daily"]:
+        stale["lifetime"] = stale_lifetime_df.count()
         log.info("removing %s daily and %s lifetime rows of %s left by an earlier run", stale["daily"],
                  stale["lifetime"], day)
         delete_rows(stale_lifetime_df, settings, tables.LIFETIME_INTERESTS, LIFETIME_KEY)

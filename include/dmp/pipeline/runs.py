@@ -91,4 +91,4 @@ def stop_reason(settings: Settings, day: dt.date, step: str, since: float) -> st
     path = step_summary_path(settings, day, step)
     if not path.is_file() or path.stat().st_mtime < since:
         return None
-    return json.loads(path.read_text()).get("stopped")
+    return read_step_summary(settings, day, step).get("stopped")

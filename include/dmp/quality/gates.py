@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from dmp.errors import ConfigError, DmpError
 from dmp.pipeline import staging
-from dmp.pipeline.events import EVENT_ID_HEX_CHARS, MAX_URL_LENGTH, MAX_USER_ID_LENGTH, URL_SHAPE
+from dmp.pipeline.events import EVENT_ID_HEX_CHARS, accepted_window, MAX_URL_LENGTH, MAX_USER_ID_LENGTH, URL_SHAPE
 from dmp.pipeline.runs import STORE_STEP, TAG_STEP, VALIDATE_STEP, read_step_summary, step_summary_path
 from dmp.settings import Settings
 from dmp.tagging.taxonomy import UNKNOWN, load_taxonomy
@@ -58,17 +58,17 @@ def _figure(settings: Settings, day: dt.date, step: str, key: str):
 
 
 def _themes(settings: Settings) -> list[str]:
+    """The themes a tag can carry: the taxonomy's, then 'unknown'."""
     return [*load_taxonomy(settings.taxonomy_file).names, UNKNOWN]
 
 
 def _raw_parameters(settings: Settings, day: dt.date) -> dict:
-    start = dt.datetime.combine(day, dt.time()) - dt.timedelta(hours=settings.max_lateness_hours)
-    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time()) - dt.timedelta(microseconds=1)
+    start, end = accepted_window(day, settings.max_lateness_hours)
     return {
         "accepted": _figure(settings, day, VALIDATE_STEP, "staged"),
         "days": [day.isoformat()],
         "earliest_ts": start.isoformat(),
-        "latest_ts": end.isoformat(),
+        "latest_ts": (end - dt.timedelta(microseconds=1)).isoformat(),
         "max_user_id_length": MAX_USER_ID_LENGTH,
         "max_url_length": MAX_URL_LENGTH,
         "url_shape": URL_SHAPE,
@@ -86,10 +86,11 @@ def _tagged_parameters(settings: Settings, day: dt.date) -> dict:
 
 
 def _interests_parameters(settings: Settings, day: dt.date) -> dict:
+    themes = _themes(settings)
     return {
         "stored_events": _figure(settings, day, STORE_STEP, "stored"),
-        "themes": _themes(settings),
-        "known_themes": list(load_taxonomy(settings.taxonomy_file).names),
+        "themes": themes,
+        "known_themes": [theme for theme in themes if theme != UNKNOWN],
         "half_life_days": [settings.interest_half_life_days],
     }
 
