@@ -18,7 +18,7 @@ class KeywordIndexReader:
 
         self.session = session
         self._select = session.prepare(
-            f"SELECT users FROM {keyspace}.{tables.KEYWORD_USER_SETS} WHERE keyword = ? AND day = ?"
+            f"SELECT chunk, chunks, users FROM {keyspace}.{tables.KEYWORD_USER_SETS} WHERE keyword = ? AND day = ?"
         )
 
     def users(self, keywords: tuple[str, ...], first: dt.date, last: dt.date) -> set[str]:
@@ -28,5 +28,6 @@ class KeywordIndexReader:
         found: set[str] = set()
         for future in futures:
             for row in future.result():
-                found.update(row.users)
+                if row.chunks is None or row.chunk < row.chunks:  # higher chunks are left from an earlier run
+                    found.update(row.users)
         return found

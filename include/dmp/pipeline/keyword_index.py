@@ -1,10 +1,11 @@
 """The day's keyword index: keyword -> users (inverted index) and theta sketches per keyword and theme.
 
 Keywords come from the day's pages and themes from the day's tagged events, both as `tag_events`
-staged them. Sketches are Apache DataSketches compact theta sketches of user ids,
-built in Arrow batches (each partition holds whole keys, sorted), serialized into Cassandra, and
-unioned at query time (`dmp.audience.estimate`). Rows are upserted by key and day: a re-run
-writes the same rows.
+staged them. Each (keyword, day) and (theme, day) is grouped once into its sorted list of distinct
+users; both outputs come from those lists: the index stores them in chunks, and the sketches
+(Apache DataSketches compact theta sketches of the user ids, built in Arrow batches) are
+serialized into Cassandra and unioned at query time (`dmp.audience.estimate`). Rows are upserted
+by key and day: a re-run writes the same rows.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ import datetime as dt
 from collections.abc import Iterator
 
 import pandas as pd
-from pyspark.sql import DataFrame, SparkSession, Window
+from pyspark import StorageLevel
+from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
@@ -33,71 +35,83 @@ SKETCH_SCHEMA = T.StructType([
 ])
 
 
-def keyword_visits(events_df: DataFrame, pages_df: DataFrame) -> DataFrame:
-    """(keyword, day, user_id) for each page a user read that day, once per page and keyword.
+def user_lists(pairs_df: DataFrame, kind: str, key_column: str) -> DataFrame:
+    """(kind, key, day, users): each (key, day)'s distinct users, sorted, from (key, day, user_id) pairs."""
+    return pairs_df.groupBy(F.col(key_column).alias("key"), "day").agg(
+        F.array_sort(F.collect_set("user_id")).alias("users")).select(F.lit(kind).alias("kind"), "key", "day", "users")
 
-    Not made distinct per keyword: a page has 10-20 keywords, so that would shuffle about twelve
-    rows per event; the sets collect distinct users and sketches ignore repeats anyway.
-    """
+
+def keyword_user_lists(events_df: DataFrame, pages_df: DataFrame) -> DataFrame:
+    """The users of each keyword of the day: those who read a page with it that day."""
     keywords_df = pages_df.select("url", F.explode(F.map_keys("keywords")).alias("keyword"))
     page_reads_df = events_df.select("user_id", "day", "url").distinct()
-    return page_reads_df.join(keywords_df, on="url", how="inner").select("keyword", "day", "user_id")
+    return user_lists(page_reads_df.join(keywords_df, on="url", how="inner"), "keyword", "keyword")
 
 
-def user_sets(visits_df: DataFrame) -> DataFrame:
-    """Rows of `keyword_user_sets`: each (keyword, day)'s users in chunks of at most CHUNK_USERS.
+def theme_user_lists(events_df: DataFrame) -> DataFrame:
+    """The users of each theme of the day (events of unknown pages left out)."""
+    return user_lists(events_df.where(F.col("theme") != UNKNOWN), "theme", "theme")
 
-    A keyword needs at most ceil(visits / CHUNK_USERS) chunks that day (visits bound its users); a
-    user's chunk is a hash of its id modulo that number, so the same day always gives the same
-    chunks (a re-run upserts them).
+
+def _chunk_count(users: str = "users"):
+    return F.greatest(F.lit(1), F.ceil(F.size(users) / F.lit(CHUNK_USERS))).cast("int")
+
+
+def user_sets(lists_df: DataFrame) -> DataFrame:
+    """Rows of `keyword_user_sets` from keyword lists: each (keyword, day)'s users in chunks of at most CHUNK_USERS.
+
+    A keyword with n users needs ceil(n / CHUNK_USERS) chunks that day; a user's chunk is a hash
+    of its id modulo that number, so the same day always gives the same chunks (a re-run upserts
+    them), and `chunks` (a static column) tells readers which chunks are current.
     """
-    by_key = Window.partitionBy("keyword", "day")
-    chunked_df = visits_df.withColumn("chunks", F.ceil(F.count(F.lit(1)).over(by_key) / F.lit(CHUNK_USERS))).withColumn(
-        "chunk", F.pmod(F.xxhash64("user_id"), F.col("chunks")).cast("int"))
-    return chunked_df.groupBy("keyword", "day", "chunk").agg(F.array_sort(F.collect_set("user_id")).alias("users"))
+    chunks = _chunk_count()
+    one_chunk = F.array(F.struct(F.lit(0).alias("chunk"), F.col("users").alias("users")))
+    split = F.transform(F.sequence(F.lit(0), chunks - 1), lambda index: F.struct(
+        index.alias("chunk"), F.filter("users", lambda user: F.pmod(F.xxhash64(user), chunks) == index).alias("users")))
+    exploded_df = lists_df.select(F.col("key").alias("keyword"), "day", chunks.alias("chunks"),
+                                  F.explode(F.when(chunks == 1, one_chunk).otherwise(split)).alias("set"))
+    return exploded_df.select("keyword", "day", "chunks", "set.chunk", "set.users")
 
 
-def user_sketches(pairs_df: DataFrame, kind: str, key_column: str) -> DataFrame:
-    """One compact theta sketch of user ids per (key, day)."""
+def user_sketches(lists_df: DataFrame) -> DataFrame:
+    """One compact theta sketch of user ids per (kind, key, day) list."""
 
     def build(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
         from datasketches import update_theta_sketch
 
         for batch in batches:
-            rows = []
-            for (key, day), users in batch.groupby([key_column, "day"], sort=False)["user_id"]:
+            sketches, estimates = [], []
+            for users in batch["users"]:
                 sketch = update_theta_sketch(SKETCH_LG_K)
                 for user in users:
                     sketch.update(user)
                 compact = sketch.compact()
-                rows.append((kind, key, day, compact.serialize(), compact.get_estimate()))
-            yield pd.DataFrame(rows, columns=SKETCH_SCHEMA.fieldNames())
+                sketches.append(compact.serialize())
+                estimates.append(compact.get_estimate())
+            yield batch[["kind", "key", "day"]].assign(sketch=sketches, estimate=estimates)
 
-    grouped_df = pairs_df.select(key_column, "day", "user_id").repartition(key_column, "day").sortWithinPartitions(
-        key_column, "day")
-    return grouped_df.mapInPandas(build, schema=SKETCH_SCHEMA)
+    return lists_df.mapInPandas(build, schema=SKETCH_SCHEMA)
 
 
 def keyword_index_day(spark: SparkSession, settings: Settings, day: dt.date) -> dict:
     """Write the day's inverted index and sketches; return the figures."""
     events_df = staging.read_staged(spark, settings, day, staging.TAGGED_EVENTS)
     pages_df = staging.read_staged(spark, settings, day, staging.PAGES)
-    visits_df = keyword_visits(events_df, pages_df).cache()
-    theme_users_df = events_df.where(F.col("theme") != UNKNOWN).select("theme", "day", "user_id").distinct()
-    sketches_df = user_sketches(visits_df, "keyword", "keyword").unionByName(
-        user_sketches(theme_users_df, "theme", "theme")).cache()
-    sets_df = user_sets(visits_df).cache()
-    append_to_table(sets_df, settings, tables.KEYWORD_USER_SETS)
-    append_to_table(sketches_df, settings, tables.AUDIENCE_SKETCHES)
-    by_kind = {row["kind"]: row["count"] for row in sketches_df.groupBy("kind").count().collect()}
+    lists_df = keyword_user_lists(events_df, pages_df).unionByName(theme_user_lists(events_df)).persist(
+        StorageLevel.MEMORY_AND_DISK)
+    append_to_table(user_sets(lists_df.where(F.col("kind") == "keyword")), settings, tables.KEYWORD_USER_SETS)
+    append_to_table(user_sketches(lists_df), settings, tables.AUDIENCE_SKETCHES)
+    by_kind = {row["kind"]: row for row in lists_df.groupBy("kind").agg(
+        F.count(F.lit(1)).alias("lists"), F.sum(F.size("users")).alias("users"),
+        F.sum(_chunk_count()).alias("chunks")).collect()}
+    lists_df.unpersist()
+    keywords = by_kind.get("keyword")
     summary = {
         "date": day.isoformat(),
-        "keyword_visits": visits_df.count(),
-        "keyword_user_sets": sets_df.count(),
-        "keywords": by_kind.get("keyword", 0),
-        "theme_sketches": by_kind.get("theme", 0),
+        "keywords": keywords["lists"] if keywords else 0,
+        "keyword_users": keywords["users"] if keywords else 0,
+        "keyword_user_sets": keywords["chunks"] if keywords else 0,
+        "theme_sketches": by_kind["theme"]["lists"] if "theme" in by_kind else 0,
     }
-    for frame in (visits_df, sets_df, sketches_df):
-        frame.unpersist()
     write_step_summary(settings, day, KEYWORDS_STEP, summary)
     return summary

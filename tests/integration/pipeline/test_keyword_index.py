@@ -10,7 +10,7 @@ from dmp.audience.estimate import SketchReader
 from dmp.audience.exact import KeywordIndexReader
 from dmp.pipeline import staging
 from dmp.pipeline.day import TO_STORED, run_day
-from dmp.pipeline.keyword_index import keyword_index_day, user_sets
+from dmp.pipeline.keyword_index import keyword_index_day, user_lists, user_sets, user_sketches
 
 DAY = dt.date(2026, 11, 16)
 
@@ -43,16 +43,36 @@ def test_a_frequent_keyword_is_split_into_chunks_that_hold_each_user_once(spark)
         [("news", day, f"user-{index}") for index in range(9000)] + [("rare", day, "user-1")],
         "keyword string, day date, user_id string",
     )
-    rows = user_sets(visits_df.unionByName(visits_df)).collect()  # a user reading two pages counts once
+    rows = user_sets(user_lists(visits_df.unionByName(visits_df), "keyword", "keyword")).collect()  # once per user
     news = [row for row in rows if row.keyword == "news"]
     assert len(news) >= 3 and all(len(row.users) <= 4096 for row in news)
     assert sorted(user for row in news for user in row.users) == sorted(f"user-{index}" for index in range(9000))
     assert [(row.chunk, row.users) for row in rows if row.keyword == "rare"] == [(0, ["user-1"])]
+    assert {row.chunks for row in news} == {len(news)} and [row.chunks for row in rows if row.keyword == "rare"] == [1]
+
+
+def test_a_key_with_more_users_than_an_arrow_batch_gets_one_sketch_of_them_all(spark):
+    day = dt.date(2026, 11, 16)
+    spark.conf.set("spark.sql.execution.arrow.maxRecordsPerBatch", "1000")
+    try:
+        pairs_df = spark.createDataFrame([("music", day, f"user-{index}") for index in range(3000)],
+                                         "theme string, day date, user_id string")
+        rows = user_sketches(user_lists(pairs_df, "theme", "theme")).collect()
+    finally:
+        spark.conf.unset("spark.sql.execution.arrow.maxRecordsPerBatch")
+    assert [(row.kind, row.key, row.estimate) for row in rows] == [("theme", "music", 3000.0)]
+
+
+def test_stale_chunks_of_an_earlier_run_are_not_read(cql, indexed_day):
+    settings, _ = indexed_day
+    insert = cql.prepare(f"INSERT INTO {settings.keyspace}.keyword_user_sets (keyword, day, chunk, users) VALUES (?, ?, ?, ?)")
+    cql.execute(insert, ("music", DAY, 5, {"someone-from-an-earlier-run"}))
+    assert "someone-from-an-earlier-run" not in _exact_users(cql, settings, "music")
 
 
 def test_sketch_estimates_match_the_inverted_index(cql, indexed_day):
     settings, figures = indexed_day
-    assert figures["keywords"] > 50 and figures["theme_sketches"] >= 5 and figures["keyword_visits"] > 0
+    assert figures["keywords"] > 50 and figures["theme_sketches"] >= 5 and figures["keyword_users"] >= figures["keywords"]
     reader = SketchReader(cql, settings.keyspace)
     for keyword in ("music", "recipe", "football", "ford focus", "voiture"):
         exact = _exact_users(cql, settings, keyword)
