@@ -80,12 +80,6 @@ def current_tags(page_index_df: DataFrame, model_version: str, taxonomy_version:
     )
 
 
-def pages_to_tag(pages_df: DataFrame, page_index_df: DataFrame, model_version: str, taxonomy_version: str) -> DataFrame:
-    """Pages not in the index for this model and taxonomy version (new, expired or tagged by another)."""
-    current_df = current_tags(page_index_df, model_version, taxonomy_version).select("url")
-    return pages_df.join(current_df, on="url", how="left_anti")
-
-
 def tag_pages(pages_df: DataFrame, spec: TaggerSpec) -> DataFrame:
     """Rows of `page_index` for `pages_df` (a `url` column), tagged in Arrow batches."""
 

@@ -12,12 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from pyspark import StorageLevel
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from dmp.pipeline import staging
 from dmp.pipeline.page_tagging import (
-    PAGE_INDEX_SCHEMA, TaggerSpec, current_tags, distinct_pages, pages_to_tag, tag_pages, tagger_and_synonyms,
+    PAGE_INDEX_SCHEMA, TaggerSpec, current_tags, distinct_pages, tag_pages, tagger_and_synonyms,
 )
 from dmp.pipeline.runs import TAG_STEP, write_step_summary
 from dmp.settings import Settings
@@ -49,11 +50,11 @@ def with_page_tags(events_df: DataFrame, pages_df: DataFrame) -> DataFrame:
     )
 
 
-def day_pages(pages_df: DataFrame, index_df: DataFrame, spec: TaggerSpec, model_version: str,
-              taxonomy_version: str) -> DataFrame:
-    """The day's pages with their tags: the index's current ones, the others tagged now (`is_new`)."""
-    known_df = current_tags(index_df, model_version, taxonomy_version).join(pages_df, on="url", how="inner").select(*PAGE_INDEX_SCHEMA.fieldNames()).withColumn("is_new", F.lit(False))
-    new_df = tag_pages(pages_to_tag(pages_df, index_df, model_version, taxonomy_version), spec)
+def day_pages(pages_df: DataFrame, current_df: DataFrame, spec: TaggerSpec) -> DataFrame:
+    """The day's pages with their tags: those `current_df` (the index's current tags) holds, the others tagged now (`is_new`)."""
+    known_df = current_df.join(pages_df, on="url", how="inner").select(*PAGE_INDEX_SCHEMA.fieldNames()).withColumn(
+        "is_new", F.lit(False))
+    new_df = tag_pages(pages_df.join(current_df.select("url"), on="url", how="left_anti"), spec)
     return new_df.withColumn("is_new", F.lit(True)).unionByName(known_df).select(*PAGE_COLUMNS)
 
 
@@ -62,11 +63,13 @@ def tag_day(spark: SparkSession, settings: Settings, day: dt.date, tagged_at: dt
     spec = tagger_spec(settings, tagged_at)
     tagger, _ = tagger_and_synonyms(spec)
     events_df = staging.read_staged(spark, settings, day, staging.EVENTS)
-    index_df = read_table(spark, settings, tables.PAGE_INDEX)
-    pages_df = staging.write_staged(
-        day_pages(distinct_pages(events_df), index_df, spec, tagger.model_version, tagger.configuration_version),
-        settings, day, staging.PAGES,
-    )
+    # The current tags are read with one scan and kept for both joins: joined straight to the table,
+    # the connector would look each of the day's pages up by key (a direct join), several times
+    # slower than the scan when the day's pages are a good share of the index (1M-event day: 30 s vs 4).
+    current_df = current_tags(read_table(spark, settings, tables.PAGE_INDEX), tagger.model_version,
+                              tagger.configuration_version).persist(StorageLevel.MEMORY_AND_DISK)
+    pages_df = staging.write_staged(day_pages(distinct_pages(events_df), current_df, spec), settings, day, staging.PAGES)
+    current_df.unpersist()
     tagged_events_df = staging.write_staged(with_page_tags(events_df, pages_df), settings, day, staging.TAGGED_EVENTS)
     summary = {
         "date": day.isoformat(),
