@@ -6,7 +6,10 @@ cores, writing to the real Cassandra node (keyspace `dmp_bench`, emptied first).
 baseline does the least any pipeline must: parse the same raw files and write them to the same
 events table through the same connector, with no validation, tagging, gates or aggregates.
 The ratio end-to-end / baseline says what the platform costs above the unavoidable I/O.
-Results go to bench/results/pipeline-<events>.json.
+The Cassandra node shares this machine's cores, so each step also reports the CPU seconds spent
+by the pipeline's processes (this Python process, the Spark JVM and its Python workers) and by
+Cassandra: events per pipeline CPU-second is the rate per Spark core a cluster, with Cassandra on
+its own nodes, would see. Results go to bench/results/pipeline-<events>.json.
 
     make bench            (or .venv/bin/python bench/pipeline.py [--events N])
 """
@@ -48,6 +51,32 @@ def _per_core(events: int, seconds: float, cores: int) -> int:
     return round(events / seconds / cores) if seconds else 0
 
 
+def _proc_stats() -> dict[int, tuple[int, float]]:
+    """pid -> (parent pid, CPU seconds of the process and of its children it has waited for)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    stats = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rpartition(")")[2].split()
+        except OSError:  # gone meanwhile
+            continue
+        stats[int(entry.name)] = (int(fields[1]), sum(int(value) for value in fields[11:15]) / ticks)
+    return stats
+
+
+def cpu_seconds(cassandra_pid: int | None) -> dict[str, float]:
+    """CPU seconds so far of this process and its descendants (Spark), and of the Cassandra node."""
+    stats = _proc_stats()
+    tree, frontier = set(), {os.getpid()}
+    while frontier:
+        tree |= frontier
+        frontier = {pid for pid, (parent, _) in stats.items() if parent in frontier} - tree
+    return {"pipeline": sum(stats[pid][1] for pid in tree if pid in stats),
+            "cassandra": stats.get(cassandra_pid, (0, 0.0))[1]}
+
+
 def baseline(spark, settings, day_dir: Path) -> float:
     """Seconds to parse the raw day and write it to events_by_user, nothing else."""
     from pyspark.sql import functions as F
@@ -78,7 +107,7 @@ def main() -> int:
     cores = os.cpu_count() or 1
     work = args.work_dir or Path(tempfile.mkdtemp(prefix="dmp-bench-"))
     settings = load()
-    CassandraNode(settings).start()
+    cassandra_pid = CassandraNode(settings).start().pid
 
     started = time.perf_counter()
     people = max(1, round(args.events / EVENTS_PER_PERSON))
@@ -96,12 +125,18 @@ def main() -> int:
         _empty_tables(settings)
         baseline_seconds = baseline(spark, settings, work / "landing" / DAY.isoformat())
         _empty_tables(settings)
-        results = run_day(spark, settings, DAY, steps=ALL_STEPS)
+        results, cpu = {}, {}
+        for step in ALL_STEPS:  # one at a time, to read each step's CPU
+            before = cpu_seconds(cassandra_pid)
+            results.update(run_day(spark, settings, DAY, steps=(step,)))
+            after = cpu_seconds(cassandra_pid)
+            cpu[step] = {side: round(after[side] - before[side], 1) for side in after}
     finally:
         spark.stop()
 
     events = results["validate_events"]["read"]
     total = sum(step["seconds"] for step in results.values())
+    cpu_total = {side: round(sum(step[side] for step in cpu.values()), 1) for side in ("pipeline", "cassandra")}
     report = {
         "benchmark": "pipeline",
         "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
@@ -109,11 +144,15 @@ def main() -> int:
         "data": {"events": events, "people": people, "cookies_active": results["store_events"]["users"],
                  "distinct_pages": results["tag_events"]["pages"], "generated_events": generated.events,
                  "urls": "UCI News" if NEWS_FILE.is_file() else "synthetic", "prepare_seconds": round(prepared, 1)},
-        "steps": {name: {"seconds": step["seconds"], "events_per_s_per_core": _per_core(events, step["seconds"], cores)}
+        "steps": {name: {"seconds": step["seconds"], "events_per_s_per_core": _per_core(events, step["seconds"], cores),
+                         "cpu_seconds": cpu[name]}
                   for name, step in results.items()},
         "end_to_end": {"seconds": round(total, 1), "events_per_s_per_core": _per_core(events, total, cores),
                        "target_events_per_s_per_core": TARGET_PER_CORE,
-                       "meets_target": _per_core(events, total, cores) >= TARGET_PER_CORE},
+                       "meets_target": _per_core(events, total, cores) >= TARGET_PER_CORE,
+                       "cpu_seconds": cpu_total,
+                       "cassandra_share_of_cpu": round(cpu_total["cassandra"] / max(sum(cpu_total.values()), 1e-9), 3),
+                       "events_per_pipeline_cpu_second": _per_core(events, cpu_total["pipeline"], 1)},
         "baseline_parse_and_write": {"seconds": round(baseline_seconds, 1),
                                      "events_per_s_per_core": _per_core(events, baseline_seconds, cores)},
         "end_to_end_over_baseline": round(total / baseline_seconds, 2),
