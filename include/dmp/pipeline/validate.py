@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import shutil
 from pathlib import Path
 
 from pyspark.sql import DataFrame, SparkSession
@@ -49,6 +50,8 @@ def validate_day(spark: SparkSession, settings: Settings, day: dt.date) -> dict:
     rows_dir = quarantine_day / ROWS_FOLDER
     if rejected:
         _quarantine_rows(rejected_df, rows_dir)
+    else:  # a re-run after the partner fixed the day: the earlier run's rejects are no longer the day's
+        shutil.rmtree(rows_dir, ignore_errors=True)
     summary = {
         "date": day.isoformat(),
         "files": len(check.good) + len(check.corrupt),

@@ -87,6 +87,20 @@ def test_bad_rows_are_quarantined_with_reasons_and_counts_reconcile(spark, setti
     assert "@" not in login["email"] and len(login["email"]) == 64, "emails leave only hashed, even to quarantine"
 
 
+def test_a_rerun_after_the_partner_fixed_the_day_leaves_no_quarantined_rows_behind(spark, settings, landing):
+    root, day_dir, good_users = landing
+    day_settings = _settings(settings, root, max_rejected_share=1.0)
+    validate_day(spark, day_settings, DAY)
+    rows_dir = root / "quarantine" / DAY.isoformat() / ROWS_FOLDER
+    assert any(rows_dir.glob("*.json.gz"))
+    with gzip.open(day_dir / "events-00000.jsonl.gz", "wt", encoding="utf-8") as out:
+        out.write("\n".join(_event(user, 10, "https://www.nrj.fr/actu/1-concert.html") for user in good_users) + "\n")
+
+    summary = validate_day(spark, day_settings, DAY)
+
+    assert summary["quarantined"] == 0 and summary["quarantine_dir"] is None and not rows_dir.exists()
+
+
 def test_a_truncated_file_stops_the_day_before_anything_is_staged(spark, settings, landing):
     root, day_dir, _ = landing
     whole = (day_dir / "events-00000.jsonl.gz").read_bytes()
