@@ -27,6 +27,7 @@ DEFAULT_INTEREST_HALF_LIFE_DAYS = 30
 DEFAULT_INTERESTS_TTL_DAYS = 400  # daily interests outlive raw events: lifetime scores read them
 DEFAULT_MAX_LATENESS_HOURS = 2
 DEFAULT_MIN_TAGGED_SHARE = 0.5
+DEFAULT_QUALITY_RETENTION_DAYS = 90
 SECONDS_PER_DAY = 86_400
 
 
@@ -92,6 +93,7 @@ class Settings:
     min_tagged_share: float
     expectations_dir: Path
     quality_dir: Path
+    quality_retention_days: int
     column_map: dict[str, str]
     cassandra_hosts: tuple[str, ...]
     cassandra_port: int
@@ -216,6 +218,8 @@ def load(env: dict[str, str] | None = None) -> Settings:
         # Data-quality suites (committed) and their results and Data Docs (generated).
         expectations_dir=Path(env.get("DMP_EXPECTATIONS_DIR") or home / "expectations").resolve(),
         quality_dir=Path(env.get("DMP_QUALITY_DIR") or var_dir / "quality").resolve(),
+        # Gate results (and their Data Docs pages) older than this are removed when a gate runs.
+        quality_retention_days=_int_setting(env, "DMP_QUALITY_RETENTION_DAYS", DEFAULT_QUALITY_RETENTION_DAYS),
         # Partners' column names for ours: `user_id=uid,ts=time,url=page` (see dmp.pipeline.ingest).
         column_map=parse_column_map(env.get("DMP_COLUMN_MAP", "")),
         cassandra_hosts=hosts,

@@ -3,7 +3,8 @@
 The GX project (a file context under DMP_QUALITY_DIR) is rebuilt from the committed suites on
 every run, so editing a file in `expectations/` is all it takes to change a rule. Validation runs
 on the Spark DataFrame of the staged dataset (GX's Spark engine), never on a pandas copy. Runs of
-different days may overlap, so the project is used under a file lock.
+different days may overlap, so the project is used under a file lock. Results older than
+DMP_QUALITY_RETENTION_DAYS are removed, with their Data Docs pages, before each gate runs.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import fcntl
 import json
 import logging
 import os
+import shutil
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -29,6 +31,7 @@ DATA_DOCS_SITE = "local_site"
 # What a failed expectation reports in the day's figures: enough to act on without opening the docs.
 REPORTED_RESULT_KEYS = ("observed_value", "unexpected_count", "unexpected_percent", "partial_unexpected_list")
 MAX_REPORTED_VALUES = 5
+RUN_TIME_FORMAT = "%Y%m%dT%H%M%S.%fZ"  # how GX names a run's folder
 
 
 def load_suite_document(settings: Settings, name: str) -> dict:
@@ -43,6 +46,31 @@ def load_suite_document(settings: Settings, name: str) -> dict:
     if document.get("name") != name or not isinstance(document.get("expectations"), list):
         raise ConfigError(f"{path} must hold a GX suite: {{\"name\": \"{name}\", \"expectations\": [...]}}.")
     return document
+
+
+def _result_folders(settings: Settings) -> tuple[Path, ...]:
+    """Where GX keeps each run's results: <folder>/<suite>/<run name>/<run time>/..."""
+    uncommitted = settings.quality_dir / "gx" / "uncommitted"
+    return uncommitted / "validations", uncommitted / "data_docs" / DATA_DOCS_SITE / "validations"
+
+
+def prune_results(settings: Settings, now: dt.datetime) -> int:
+    """Remove the gate runs older than the retention (results and their pages); how many run folders went."""
+    oldest = now - dt.timedelta(days=settings.quality_retention_days)
+    removed = 0
+    for folder in _result_folders(settings):
+        for run_dir in folder.glob("*/*/*"):
+            try:
+                run_time = dt.datetime.strptime(run_dir.name, RUN_TIME_FORMAT).replace(tzinfo=dt.timezone.utc)
+            except ValueError:  # not a run folder of ours
+                continue
+            if run_time < oldest:
+                shutil.rmtree(run_dir)
+                removed += 1
+                for parent in (run_dir.parent, run_dir.parent.parent):
+                    if parent.is_dir() and not any(parent.iterdir()):
+                        parent.rmdir()
+    return removed
 
 
 def data_docs_index(settings: Settings) -> Path:
@@ -127,10 +155,13 @@ def run_gate(spark, settings: Settings, day: dt.date, gate: Gate) -> dict:
 
     parameters = gate.parameters(settings, day)
     frames = {check: staging.read_staged(spark, settings, day, check.dataset) for check in gate.checks}
-    run_id = gx.RunIdentifier(run_name=f"{day.isoformat()} {gate.name}",
-                              run_time=dt.datetime.now(dt.timezone.utc))
+    now = dt.datetime.now(dt.timezone.utc)
+    run_id = gx.RunIdentifier(run_name=f"{day.isoformat()} {gate.name}", run_time=now)
     suites = []
     with _locked(settings):
+        pruned = prune_results(settings, now)
+        if pruned:
+            log.info("removed %s gate runs older than %s days", pruned, settings.quality_retention_days)
         context = _context(settings)
         for check, frame in frames.items():
             result = _checkpoint(context, settings, check).run(
