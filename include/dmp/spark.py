@@ -63,9 +63,10 @@ def read_table(spark, settings: Settings, table: str):
     return spark.read.format(CASSANDRA_FORMAT).options(keyspace=settings.keyspace, table=table).load()
 
 
-def append_to_table(frame, settings: Settings, table: str) -> None:
-    """Upsert a DataFrame's rows into a table of the platform's keyspace."""
-    frame.write.format(CASSANDRA_FORMAT).options(keyspace=settings.keyspace, table=table).mode("append").save()
+def append_to_table(frame, settings: Settings, table: str, conf: dict[str, str] | None = None) -> None:
+    """Upsert a DataFrame's rows into a table of the platform's keyspace; `conf` overrides write settings."""
+    frame.write.format(CASSANDRA_FORMAT).options(keyspace=settings.keyspace, table=table, **(conf or {})).mode(
+        "append").save()
 
 
 def delete_rows(frame, settings: Settings, table: str, key_columns: tuple[str, ...]) -> None:

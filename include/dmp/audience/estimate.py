@@ -12,11 +12,13 @@ import datetime as dt
 import time
 from dataclasses import dataclass
 
+from dmp.audience.buckets import key_bucket
 from dmp.errors import InputError
 from dmp.tagging.text import words
 
 SKETCH_LG_K = 12
 MAX_PHRASE_WORDS = 2
+DAYS_PER_READ = 31  # days listed in one read of a key's sketches
 
 
 @dataclass(frozen=True)
@@ -47,15 +49,19 @@ class SketchReader:
 
     def __init__(self, session, keyspace: str):
         self.session = session
+        from dmp.storage import tables
+
         self._select = session.prepare(
-            f"SELECT sketch FROM {keyspace}.audience_sketches WHERE kind = ? AND key = ? AND day >= ? AND day <= ?"
+            f"SELECT sketch FROM {keyspace}.{tables.AUDIENCE_SKETCHES} WHERE kind = ? AND bucket = ? AND day IN ? AND key = ?"
         )
 
     def estimate(self, kind: str, keys: tuple[str, ...], first: dt.date, last: dt.date) -> Estimate:
         from datasketches import compact_theta_sketch, theta_union
 
         started = time.perf_counter()
-        futures = [(key, self.session.execute_async(self._select, (kind, key, first, last))) for key in keys]
+        days = [first + dt.timedelta(days=offset) for offset in range((last - first).days + 1)]
+        futures = [(key, self.session.execute_async(self._select, (kind, key_bucket(key), days[start:start + DAYS_PER_READ], key)))
+                   for key in keys for start in range(0, len(days), DAYS_PER_READ)]
         union, seen, count = theta_union(SKETCH_LG_K), [], 0
         for key, future in futures:
             rows = list(future.result())
