@@ -17,7 +17,7 @@ from dmp.errors import DmpError
 from dmp.pipeline import staging
 from dmp.pipeline.runs import INTERESTS_STEP, write_step_summary
 from dmp.settings import Settings
-from dmp.spark import append_to_table
+from dmp.spark import append_to_table, by_partition
 from dmp.storage import tables
 
 log = logging.getLogger(__name__)
@@ -42,7 +42,7 @@ def interests_day(spark: SparkSession, settings: Settings, day: dt.date) -> dict
     counted = sum(total for total, _ in by_theme.values())
     if counted != events:
         raise DmpError(f"Interests of {day} count {counted} events but {events} were staged: not stored.")
-    append_to_table(interests_df, settings, tables.DAILY_INTERESTS)
+    append_to_table(by_partition(interests_df, "user_id"), settings, tables.DAILY_INTERESTS)
     summary = {
         "date": day.isoformat(),
         "events": events,

@@ -23,7 +23,7 @@ from dmp.audience.buckets import KEY_BUCKETS, key_bucket_column
 from dmp.pipeline import staging
 from dmp.pipeline.runs import KEYWORDS_STEP, write_step_summary
 from dmp.settings import Settings
-from dmp.spark import append_to_table
+from dmp.spark import append_to_table, by_partition
 from dmp.storage import tables
 from dmp.tagging.taxonomy import UNKNOWN
 
@@ -83,11 +83,7 @@ def user_sets(lists_df: DataFrame) -> DataFrame:
         index.alias("chunk"), F.filter("users", lambda user: F.pmod(F.xxhash64(user), chunks) == index).alias("users")))
     exploded_df = lists_df.select("day", key_bucket_column("key").alias("bucket"), F.col("key").alias("keyword"),
                                   F.explode(F.when(chunks == 1, one_chunk).otherwise(split)).alias("set"))
-    return _by_partition(exploded_df.select("day", "bucket", "keyword", "set.chunk", "set.users"), "day", "bucket")
-
-
-def _by_partition(frame: DataFrame, *partition_key: str) -> DataFrame:
-    return frame.repartition(*partition_key).sortWithinPartitions(*partition_key)
+    return by_partition(exploded_df.select("day", "bucket", "keyword", "set.chunk", "set.users"), "day", "bucket")
 
 
 def user_sketches(lists_df: DataFrame) -> DataFrame:
@@ -108,7 +104,7 @@ def user_sketches(lists_df: DataFrame) -> DataFrame:
             yield batch[["kind", "key", "day"]].assign(sketch=sketches, estimate=estimates)
 
     sketches_df = lists_df.mapInPandas(build, schema=SKETCH_SCHEMA).withColumn("bucket", key_bucket_column("key"))
-    return _by_partition(sketches_df, "kind", "bucket")
+    return by_partition(sketches_df, "kind", "bucket")
 
 
 def clear_day(settings: Settings, day: dt.date) -> None:

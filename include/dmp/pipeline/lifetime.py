@@ -21,7 +21,7 @@ from dmp.errors import DmpError
 from dmp.pipeline import staging
 from dmp.pipeline.runs import LIFETIME_STEP, write_step_summary
 from dmp.settings import Settings
-from dmp.spark import append_to_table, delete_rows, read_table
+from dmp.spark import append_to_table, by_partition, delete_rows, read_table
 from dmp.storage import tables
 from dmp.tagging.taxonomy import UNKNOWN
 
@@ -77,7 +77,7 @@ def lifetime_day(spark: SparkSession, settings: Settings, day: dt.date) -> dict:
     invalid = lifetime_df.where(F.isnan("score") | (F.col("score") < 0) | (F.col("total_events") < 0)).count()
     if invalid:
         raise DmpError(f"{invalid} lifetime interest rows of {day}'s users have a negative or NaN score: not stored.")
-    append_to_table(lifetime_df, settings, tables.LIFETIME_INTERESTS)
+    append_to_table(by_partition(lifetime_df, "user_id"), settings, tables.LIFETIME_INTERESTS)
     stale = {"daily": stale_daily_df.count(), "lifetime": 0}
     if stale["daily"]:
         stale["lifetime"] = stale_lifetime_df.count()

@@ -18,7 +18,7 @@ from dmp.pipeline.events import EVENTS_COLUMNS
 from dmp.pipeline.page_tagging import PAGE_INDEX_SCHEMA
 from dmp.pipeline.runs import STORE_STEP, write_step_summary
 from dmp.settings import Settings
-from dmp.spark import append_to_table
+from dmp.spark import append_to_table, by_partition
 from dmp.storage import tables
 
 log = logging.getLogger(__name__)
@@ -34,7 +34,7 @@ def store_day(spark: SparkSession, settings: Settings, day: dt.date) -> dict:
         *PAGE_INDEX_SCHEMA.fieldNames()
     )
     log.info("storing the events of %s into %s.%s", day, settings.keyspace, tables.EVENTS)
-    append_to_table(events_df, settings, tables.EVENTS)
+    append_to_table(by_partition(events_df, "user_id", "day"), settings, tables.EVENTS)
     append_to_table(new_pages_df, settings, tables.PAGE_INDEX)
     summary = {
         "date": day.isoformat(),
