@@ -123,7 +123,11 @@ def main() -> int:
     spark = build_spark_session("dmp-bench", settings)
     try:
         _empty_tables(settings)
+        before = cpu_seconds(cassandra_pid)
         baseline_seconds = baseline(spark, settings, work / "landing" / DAY.isoformat())
+        after = cpu_seconds(cassandra_pid)
+        baseline_cpu = {side: round(after[side] - before[side], 1) for side in after}
+        print(f"baseline: {baseline_seconds:.1f} s, CPU {baseline_cpu}", flush=True)
         _empty_tables(settings)
         results, cpu = {}, {}
         for step in ALL_STEPS:  # one at a time, to read each step's CPU
@@ -131,6 +135,7 @@ def main() -> int:
             results.update(run_day(spark, settings, DAY, steps=(step,)))
             after = cpu_seconds(cassandra_pid)
             cpu[step] = {side: round(after[side] - before[side], 1) for side in after}
+            print(f"{step}: {results[step]['seconds']:.1f} s, CPU {cpu[step]}", flush=True)
     finally:
         spark.stop()
 
@@ -154,7 +159,9 @@ def main() -> int:
                        "cassandra_share_of_cpu": round(cpu_total["cassandra"] / max(sum(cpu_total.values()), 1e-9), 3),
                        "events_per_pipeline_cpu_second": _per_core(events, cpu_total["pipeline"], 1)},
         "baseline_parse_and_write": {"seconds": round(baseline_seconds, 1),
-                                     "events_per_s_per_core": _per_core(events, baseline_seconds, cores)},
+                                     "events_per_s_per_core": _per_core(events, baseline_seconds, cores),
+                                     "cpu_seconds": baseline_cpu,
+                                     "events_per_pipeline_cpu_second": _per_core(events, baseline_cpu["pipeline"], 1)},
         "end_to_end_over_baseline": round(total / baseline_seconds, 2),
     }
     out = ROOT / "bench" / "results" / f"pipeline-{args.events // 1000}k.json"
