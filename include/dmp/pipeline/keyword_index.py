@@ -4,8 +4,10 @@ Keywords come from the day's pages and themes from the day's tagged events, both
 staged them. Each (keyword, day) and (theme, day) is grouped once into its sorted list of distinct
 users; both outputs come from those lists: the index stores them in chunks, and the sketches
 (Apache DataSketches compact theta sketches of the user ids, built in Arrow batches) are
-serialized into Cassandra and unioned at query time (`dmp.audience.estimate`). Rows are upserted
-by key and day: a re-run writes the same rows.
+serialized into Cassandra and unioned at query time (`dmp.audience.estimate`). Keys share 4,096
+buckets per day (`dmp.audience.buckets`), so a day is a set of whole partitions (index) or of
+clustering ranges (sketches): each run deletes the day's rows first, and a re-run leaves exactly
+that day's keywords, whatever an earlier run wrote.
 """
 
 from __future__ import annotations
