@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from dmp.audience.buckets import key_bucket
 from dmp.errors import InputError
+from dmp.storage import tables
 from dmp.tagging.text import words
 
 SKETCH_LG_K = 12
@@ -49,10 +50,9 @@ class SketchReader:
 
     def __init__(self, session, keyspace: str):
         self.session = session
-        from dmp.storage import tables
-
         self._select = session.prepare(
-            f"SELECT sketch FROM {keyspace}.{tables.AUDIENCE_SKETCHES} WHERE kind = ? AND bucket = ? AND day IN ? AND key = ?"
+            f"SELECT sketch FROM {keyspace}.{tables.AUDIENCE_SKETCHES} "
+            "WHERE kind = ? AND bucket = ? AND day IN ? AND key = ?"
         )
 
     def estimate(self, kind: str, keys: tuple[str, ...], first: dt.date, last: dt.date) -> Estimate:
@@ -60,8 +60,10 @@ class SketchReader:
 
         started = time.perf_counter()
         days = [first + dt.timedelta(days=offset) for offset in range((last - first).days + 1)]
-        futures = [(key, self.session.execute_async(self._select, (kind, key_bucket(key), days[start:start + DAYS_PER_READ], key)))
-                   for key in keys for start in range(0, len(days), DAYS_PER_READ)]
+        day_groups = [days[start:start + DAYS_PER_READ] for start in range(0, len(days), DAYS_PER_READ)]
+        reads = [(key, some_days) for key in keys for some_days in day_groups]
+        futures = [(key, self.session.execute_async(self._select, (kind, key_bucket(key), some_days, key)))
+                   for key, some_days in reads]
         union, seen, count = theta_union(SKETCH_LG_K), [], 0
         for key, future in futures:
             rows = list(future.result())

@@ -116,7 +116,8 @@ def clear_day(settings: Settings, day: dt.date) -> None:
     from dmp.storage.session import cassandra_session
 
     with cassandra_session(settings) as session:
-        sets = session.prepare(f"DELETE FROM {settings.keyspace}.{tables.KEYWORD_USER_SETS} WHERE day = ? AND bucket = ?")
+        sets = session.prepare(
+            f"DELETE FROM {settings.keyspace}.{tables.KEYWORD_USER_SETS} WHERE day = ? AND bucket = ?")
         sketches = session.prepare(
             f"DELETE FROM {settings.keyspace}.{tables.AUDIENCE_SKETCHES} WHERE kind = ? AND bucket = ? AND day = ?")
         buckets = range(KEY_BUCKETS)

@@ -51,7 +51,8 @@ def with_page_tags(events_df: DataFrame, pages_df: DataFrame) -> DataFrame:
 
 
 def day_pages(pages_df: DataFrame, current_df: DataFrame, spec: TaggerSpec) -> DataFrame:
-    """The day's pages with their tags: those `current_df` (the index's current tags) holds, the others tagged now (`is_new`)."""
+    """The day's pages with their tags: those in `current_df` (the index's current tags) as they are,
+    the others tagged now (`is_new`)."""
     known_df = current_df.join(pages_df, on="url", how="inner").select(*PAGE_INDEX_SCHEMA.fieldNames()).withColumn(
         "is_new", F.lit(False))
     new_df = tag_pages(pages_df.join(current_df.select("url"), on="url", how="left_anti"), spec)
@@ -68,7 +69,8 @@ def tag_day(spark: SparkSession, settings: Settings, day: dt.date, tagged_at: dt
     # slower than the scan when the day's pages are a good share of the index (1M-event day: 30 s vs 4).
     current_df = current_tags(read_table(spark, settings, tables.PAGE_INDEX), tagger.model_version,
                               tagger.configuration_version).persist(StorageLevel.MEMORY_AND_DISK)
-    pages_df = staging.write_staged(day_pages(distinct_pages(events_df), current_df, spec), settings, day, staging.PAGES)
+    pages_df = staging.write_staged(
+        day_pages(distinct_pages(events_df), current_df, spec), settings, day, staging.PAGES)
     current_df.unpersist()
     tagged_events_df = staging.write_staged(with_page_tags(events_df, pages_df), settings, day, staging.TAGGED_EVENTS)
     summary = {
