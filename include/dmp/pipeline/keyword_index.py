@@ -1,13 +1,15 @@
 """The day's keyword index: keyword -> users (inverted index) and theta sketches per keyword and theme.
 
 Keywords come from the day's pages and themes from the day's tagged events, both as `tag_events`
-staged them. Each (keyword, day) and (theme, day) is grouped once into its sorted list of distinct
-users; both outputs come from those lists: the index stores them in chunks, and the sketches
-(Apache DataSketches compact theta sketches of the user ids, built in Arrow batches) are
-serialized into Cassandra and unioned at query time (`dmp.audience.estimate`). Keys share 4,096
-buckets per day (`dmp.audience.buckets`), so a day is a set of whole partitions (index) or of
-clustering ranges (sketches): each run deletes the day's rows first, and a re-run leaves exactly
-that day's keywords, whatever an earlier run wrote.
+staged them. Each (keyword, day) and (theme, day) is grouped into sorted lists of distinct users of
+about CHUNK_USERS each: one list (chunk 0) for most keys, several for frequent ones, each user in
+the chunk its hash picks. No row ever holds a whole frequent key, so memory stays flat as days grow,
+and the lists are staged as Parquet for the writes that follow. The index stores the chunks as they
+are; the sketches (Apache DataSketches compact theta sketches of the user ids, built in Arrow
+batches) are built per chunk and unioned per key, serialized into Cassandra and unioned again at
+query time (`dmp.audience.estimate`). Keys share 4,096 buckets per day (`dmp.audience.buckets`), so
+a day is a set of whole partitions (index) or of clustering ranges (sketches): each run deletes the
+day's rows first, and a re-run leaves exactly that day's keywords, whatever an earlier run wrote.
 """
 
 from __future__ import annotations
@@ -16,8 +18,7 @@ import datetime as dt
 from collections.abc import Iterator
 
 import pandas as pd
-from pyspark import StorageLevel
-from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
@@ -29,7 +30,7 @@ from dmp.spark import append_to_table, by_partition
 from dmp.storage import tables
 from dmp.tagging.taxonomy import UNKNOWN
 
-# Users per stored set, at most: a cell of a few hundred KB, well under what Cassandra handles well.
+# Users per stored set, about: a cell of a few hundred KB, well under what Cassandra handles well.
 CHUNK_USERS = 4096
 SKETCH_LG_K = 12  # 4,096 entries: exact below that, about 1.6% relative error above
 KINDS = ("keyword", "theme")
@@ -43,53 +44,80 @@ SKETCH_SCHEMA = T.StructType([
 ])
 
 
+def _chunk_count(bound: Column) -> Column:
+    """Chunks for a key whose day has at most `bound` users."""
+    return F.greatest(F.lit(1), F.ceil(bound / F.lit(CHUNK_USERS))).cast("int")
+
+
+def _chunk_of(user: Column, chunks: Column) -> Column:
+    """A user's chunk among `chunks`: the same for the same day's data, whatever the order."""
+    return F.pmod(F.xxhash64(user), chunks).cast("int")
+
+
+def _frequent_keys(bounds_df: DataFrame) -> DataFrame:
+    """(key, day, chunks) of the keys whose `bound` needs more than one chunk: few, so broadcast."""
+    return F.broadcast(bounds_df.where(F.col("bound") > CHUNK_USERS).select(
+        "key", "day", _chunk_count(F.col("bound")).alias("chunks")))
+
+
+def _whole_if_null(chunks: str) -> Column:
+    """A key that `_frequent_keys` left out is in one chunk."""
+    return F.coalesce(F.col(chunks), F.lit(1)).alias(chunks)
+
+
 def user_lists(pairs_df: DataFrame, kind: str, key_column: str) -> DataFrame:
-    """(kind, key, day, users): each (key, day)'s distinct users, sorted, from (key, day, user_id) pairs."""
-    return pairs_df.groupBy(F.col(key_column).alias("key"), "day").agg(
-        F.array_sort(F.collect_set("user_id")).alias("users")).select(F.lit(kind).alias("kind"), "key", "day", "users")
+    """(kind, key, day, chunks, chunk, users) from (key, day, user_id) pairs: each chunk's distinct users, sorted."""
+    pairs_df = pairs_df.select(F.col(key_column).alias("key"), "day", "user_id")
+    frequent_df = _frequent_keys(pairs_df.groupBy("key", "day").agg(F.count(F.lit(1)).alias("bound")))
+    chunked_df = pairs_df.join(frequent_df, on=["key", "day"], how="left").select(
+        "key", "day", "user_id", "chunks",
+        F.when(F.col("chunks").isNull(), F.lit(0)).otherwise(
+            _chunk_of(F.col("user_id"), F.col("chunks"))).alias("chunk"))
+    return chunked_df.groupBy("key", "day", _whole_if_null("chunks"), "chunk").agg(
+        F.array_sort(F.collect_set("user_id")).alias("users")).select(
+        F.lit(kind).alias("kind"), "key", "day", "chunks", "chunk", "users")
 
 
 def keyword_user_lists(events_df: DataFrame, pages_df: DataFrame) -> DataFrame:
-    """The users of each keyword of the day: those who read a page with it that day.
+    """The users of each keyword of the day, in chunks: those who read a page with it that day.
 
     Each page's readers are grouped first and the keywords join those groups: a page has 10-20
     keywords, so joining (keyword, user) pairs would shuffle about twelve rows per event (half as
-    fast on a 1M-event day).
+    fast on a 1M-event day). A keyword whose pages had more than CHUNK_USERS events that day (an
+    upper bound of its users) is split: its pages' readers are spread over its chunks one by one.
     """
     readers_df = events_df.groupBy("url", "day").agg(F.collect_set("user_id").alias("users"))
     keywords_df = pages_df.select("url", F.explode(F.map_keys("keywords")).alias("key"))
-    return keywords_df.join(readers_df, on="url", how="inner").groupBy("key", "day").agg(
-        F.array_sort(F.array_distinct(F.flatten(F.collect_list("users")))).alias("users"),
-    ).select(F.lit("keyword").alias("kind"), "key", "day", "users")
+    bounds_df = keywords_df.join(events_df.groupBy("url", "day").count(), on="url").groupBy("key", "day").agg(
+        F.sum("count").alias("bound"))  # events, not readers: no second grouping of users (4 s vs 9 at 1M events)
+    joined_df = keywords_df.join(readers_df, on="url").join(_frequent_keys(bounds_df), on=["key", "day"], how="left")
+    whole = F.array(F.struct(F.lit(0).alias("chunk"), F.col("users").alias("users")))
+    one_by_one = F.transform("users", lambda user: F.struct(
+        _chunk_of(user, F.col("chunks")).alias("chunk"), F.array(user).alias("users")))
+    parts_df = joined_df.select("key", "day", "chunks", F.explode(
+        F.when(F.col("chunks").isNull(), whole).otherwise(one_by_one)).alias("part"))
+    return parts_df.groupBy("key", "day", _whole_if_null("chunks"), F.col("part.chunk").alias("chunk")).agg(
+        F.array_sort(F.array_distinct(F.flatten(F.collect_list("part.users")))).alias("users"),
+    ).select(F.lit("keyword").alias("kind"), "key", "day", "chunks", "chunk", "users")
 
 
 def theme_user_lists(events_df: DataFrame) -> DataFrame:
-    """The users of each theme of the day (events of unknown pages left out)."""
+    """The users of each theme of the day, in chunks (events of unknown pages left out)."""
     return user_lists(events_df.where(F.col("theme") != UNKNOWN), "theme", "theme")
 
 
-def _chunk_count(users: str = "users"):
-    return F.greatest(F.lit(1), F.ceil(F.size(users) / F.lit(CHUNK_USERS))).cast("int")
-
-
 def user_sets(lists_df: DataFrame) -> DataFrame:
-    """Rows of `keyword_user_sets` from keyword lists: each (keyword, day)'s users in chunks of at most CHUNK_USERS.
+    """Rows of `keyword_user_sets` from keyword lists, sorted by partition (day, bucket).
 
-    A keyword with n users needs ceil(n / CHUNK_USERS) chunks that day; a user's chunk is a hash
-    of its id modulo that number, so the same day always gives the same chunks. Rows come sorted
-    by partition (day, bucket), which lets the connector write a bucket's rows in one batch.
+    Sorted, the connector writes a bucket's rows in one batch.
     """
-    chunks = _chunk_count()
-    one_chunk = F.array(F.struct(F.lit(0).alias("chunk"), F.col("users").alias("users")))
-    split = F.transform(F.sequence(F.lit(0), chunks - 1), lambda index: F.struct(
-        index.alias("chunk"), F.filter("users", lambda user: F.pmod(F.xxhash64(user), chunks) == index).alias("users")))
-    exploded_df = lists_df.select("day", key_bucket_column("key").alias("bucket"), F.col("key").alias("keyword"),
-                                  F.explode(F.when(chunks == 1, one_chunk).otherwise(split)).alias("set"))
-    return by_partition(exploded_df.select("day", "bucket", "keyword", "set.chunk", "set.users"), "day", "bucket")
+    sets_df = lists_df.select("day", key_bucket_column("key").alias("bucket"), F.col("key").alias("keyword"),
+                              "chunk", "users")
+    return by_partition(sets_df, "day", "bucket")
 
 
 def user_sketches(lists_df: DataFrame) -> DataFrame:
-    """One compact theta sketch of user ids per (kind, key, day) list."""
+    """One compact theta sketch of user ids per (kind, key, day): a key in chunks gets their union."""
 
     def build(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
         from datasketches import update_theta_sketch
@@ -105,7 +133,25 @@ def user_sketches(lists_df: DataFrame) -> DataFrame:
                 estimates.append(compact.get_estimate())
             yield batch[["kind", "key", "day"]].assign(sketch=sketches, estimate=estimates)
 
-    sketches_df = lists_df.mapInPandas(build, schema=SKETCH_SCHEMA).withColumn("bucket", key_bucket_column("key"))
+    def union(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+        from datasketches import compact_theta_sketch, theta_union
+
+        for batch in batches:
+            sketches, estimates = [], []
+            for parts in batch["parts"]:
+                merged = theta_union(SKETCH_LG_K)
+                for part in parts:
+                    merged.update(compact_theta_sketch.deserialize(part))
+                compact = merged.get_result()
+                sketches.append(compact.serialize())
+                estimates.append(compact.get_estimate())
+            yield batch[["kind", "key", "day"]].assign(sketch=sketches, estimate=estimates)
+
+    whole_df = lists_df.where(F.col("chunks") == 1).mapInPandas(build, schema=SKETCH_SCHEMA)
+    parts_df = lists_df.where(F.col("chunks") > 1).mapInPandas(build, schema=SKETCH_SCHEMA).groupBy(
+        "kind", "key", "day").agg(F.collect_list("sketch").alias("parts"))
+    sketches_df = whole_df.unionByName(parts_df.mapInPandas(union, schema=SKETCH_SCHEMA)).withColumn(
+        "bucket", key_bucket_column("key"))
     return by_partition(sketches_df, "kind", "bucket")
 
 
@@ -130,16 +176,17 @@ def keyword_index_day(spark: SparkSession, settings: Settings, day: dt.date) -> 
     """Write the day's inverted index and sketches; return the figures."""
     events_df = staging.read_staged(spark, settings, day, staging.TAGGED_EVENTS)
     pages_df = staging.read_staged(spark, settings, day, staging.PAGES)
-    lists_df = keyword_user_lists(events_df, pages_df).unionByName(theme_user_lists(events_df)).persist(
-        StorageLevel.MEMORY_AND_DISK)
+    # Staged rather than cached: Spark's in-memory cache builds column batches of 10,000 rows,
+    # which ran a 10M-event day (lists of up to 4,096 users each) out of a 4 GB heap.
+    lists_df = staging.write_staged(keyword_user_lists(events_df, pages_df).unionByName(theme_user_lists(events_df)),
+                                    settings, day, staging.USER_LISTS)
     clear_day(settings, day)
     append_to_table(user_sets(lists_df.where(F.col("kind") == "keyword")), settings, tables.KEYWORD_USER_SETS,
                     conf=BUCKET_WRITE_CONF)
     append_to_table(user_sketches(lists_df), settings, tables.AUDIENCE_SKETCHES, conf=BUCKET_WRITE_CONF)
     by_kind = {row["kind"]: row for row in lists_df.groupBy("kind").agg(
-        F.count(F.lit(1)).alias("lists"), F.sum(F.size("users")).alias("users"),
-        F.sum(_chunk_count()).alias("chunks")).collect()}
-    lists_df.unpersist()
+        F.countDistinct("key").alias("lists"), F.sum(F.size("users")).alias("users"),
+        F.count(F.lit(1)).alias("chunks")).collect()}
     keywords = by_kind.get("keyword")
     summary = {
         "date": day.isoformat(),

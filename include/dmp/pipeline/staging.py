@@ -20,12 +20,14 @@ PAGES = "pages"
 TAGGED_EVENTS = "tagged_events"
 DAILY_INTERESTS = "daily_interests"
 LIFETIME_INTERESTS = "lifetime_interests"
+USER_LISTS = "user_lists"
 WRITTEN_BY = {
     EVENTS: "validate_events",
     PAGES: "tag_events",
     TAGGED_EVENTS: "tag_events",
     DAILY_INTERESTS: "daily_interests",
     LIFETIME_INTERESTS: "lifetime_interests",
+    USER_LISTS: "keyword_index",
 }
 
 

@@ -11,7 +11,9 @@ from dmp.audience.exact import KeywordIndexReader
 from dmp.audience.buckets import key_bucket, key_bucket_column
 from dmp.pipeline import staging
 from dmp.pipeline.day import TO_STORED, run_day
-from dmp.pipeline.keyword_index import keyword_index_day, user_lists, user_sets, user_sketches
+from dmp.pipeline.keyword_index import (
+    CHUNK_USERS, keyword_index_day, keyword_user_lists, user_lists, user_sets, user_sketches,
+)
 
 DAY = dt.date(2026, 11, 16)
 
@@ -50,6 +52,36 @@ def test_a_frequent_keyword_is_split_into_chunks_that_hold_each_user_once(spark)
     assert sorted(user for row in news for user in row.users) == sorted(f"user-{index}" for index in range(9000))
     assert [(row.chunk, row.users) for row in rows if row.keyword == "rare"] == [(0, ["user-1"])]
     assert {row.bucket for row in news} == {key_bucket("news")}
+
+
+def test_a_keyword_whose_pages_have_many_readers_is_split_and_each_reader_counted_once(spark):
+    day = dt.date(2026, 11, 16)
+    events_df = spark.createDataFrame(
+        [(f"https://a.example/{index % 3}", day, f"user-{index}") for index in range(9000)]
+        + [("https://a.example/0", day, "user-1"), ("https://b.example/rare", day, "user-1")],
+        "url string, day date, user_id string",
+    )
+    pages_df = spark.createDataFrame(
+        [(f"https://a.example/{page}", {"news": 1.0}) for page in range(3)]
+        + [("https://b.example/rare", {"rare": 1.0})],
+        "url string, keywords map<string,double>",
+    )
+    rows = keyword_user_lists(events_df, pages_df).collect()
+    news = [row for row in rows if row.key == "news"]
+    assert len({row.chunk for row in news}) == len(news) >= 2
+    assert all(len(row.users) < CHUNK_USERS for row in news) and all(row.users == sorted(row.users) for row in news)
+    assert sorted(user for row in news for user in row.users) == sorted(f"user-{index}" for index in range(9000))
+    assert [(row.chunk, row.users) for row in rows if row.key == "rare"] == [(0, ["user-1"])]
+
+
+def test_a_key_split_in_chunks_gets_one_sketch_of_all_its_users(spark):
+    day = dt.date(2026, 11, 16)
+    pairs_df = spark.createDataFrame([("music", day, f"user-{index}") for index in range(20000)],
+                                     "theme string, day date, user_id string")
+    assert user_lists(pairs_df, "theme", "theme").count() >= 5
+    rows = user_sketches(user_lists(pairs_df, "theme", "theme")).collect()
+    assert [(row.kind, row.key) for row in rows] == [("theme", "music")]
+    assert abs(rows[0].estimate - 20000) < 20000 * 0.05  # 1.6% standard error at lg_k 12
 
 
 def test_a_key_with_more_users_than_an_arrow_batch_gets_one_sketch_of_them_all(spark):
