@@ -116,41 +116,46 @@ def user_sets(lists_df: DataFrame) -> DataFrame:
     return by_partition(sets_df, "day", "bucket")
 
 
+def _sketch_of(users):
+    from datasketches import update_theta_sketch
+
+    sketch = update_theta_sketch(SKETCH_LG_K)
+    for user in users:
+        sketch.update(user)
+    return sketch.compact()
+
+
+def _union_of(parts):
+    from datasketches import compact_theta_sketch, theta_union
+
+    union = theta_union(SKETCH_LG_K)
+    for part in parts:
+        union.update(compact_theta_sketch.deserialize(part))
+    return union.get_result()
+
+
+def _sketch_rows(batch: pd.DataFrame, compacts) -> pd.DataFrame:
+    compacts = list(compacts)
+    return batch[["kind", "key", "day"]].assign(sketch=[compact.serialize() for compact in compacts],
+                                                estimate=[compact.get_estimate() for compact in compacts])
+
+
+def _sketch_lists(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+    for batch in batches:
+        yield _sketch_rows(batch, map(_sketch_of, batch["users"]))
+
+
+def _union_parts(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+    for batch in batches:
+        yield _sketch_rows(batch, map(_union_of, batch["parts"]))
+
+
 def user_sketches(lists_df: DataFrame) -> DataFrame:
     """One compact theta sketch of user ids per (kind, key, day): a key in chunks gets their union."""
-
-    def build(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
-        from datasketches import update_theta_sketch
-
-        for batch in batches:
-            sketches, estimates = [], []
-            for users in batch["users"]:
-                sketch = update_theta_sketch(SKETCH_LG_K)
-                for user in users:
-                    sketch.update(user)
-                compact = sketch.compact()
-                sketches.append(compact.serialize())
-                estimates.append(compact.get_estimate())
-            yield batch[["kind", "key", "day"]].assign(sketch=sketches, estimate=estimates)
-
-    def union(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
-        from datasketches import compact_theta_sketch, theta_union
-
-        for batch in batches:
-            sketches, estimates = [], []
-            for parts in batch["parts"]:
-                merged = theta_union(SKETCH_LG_K)
-                for part in parts:
-                    merged.update(compact_theta_sketch.deserialize(part))
-                compact = merged.get_result()
-                sketches.append(compact.serialize())
-                estimates.append(compact.get_estimate())
-            yield batch[["kind", "key", "day"]].assign(sketch=sketches, estimate=estimates)
-
-    whole_df = lists_df.where(F.col("chunks") == 1).mapInPandas(build, schema=SKETCH_SCHEMA)
-    parts_df = lists_df.where(F.col("chunks") > 1).mapInPandas(build, schema=SKETCH_SCHEMA).groupBy(
+    whole_df = lists_df.where(F.col("chunks") == 1).mapInPandas(_sketch_lists, schema=SKETCH_SCHEMA)
+    parts_df = lists_df.where(F.col("chunks") > 1).mapInPandas(_sketch_lists, schema=SKETCH_SCHEMA).groupBy(
         "kind", "key", "day").agg(F.collect_list("sketch").alias("parts"))
-    sketches_df = whole_df.unionByName(parts_df.mapInPandas(union, schema=SKETCH_SCHEMA)).withColumn(
+    sketches_df = whole_df.unionByName(parts_df.mapInPandas(_union_parts, schema=SKETCH_SCHEMA)).withColumn(
         "bucket", key_bucket_column("key"))
     return by_partition(sketches_df, "kind", "bucket")
 
