@@ -44,36 +44,24 @@ SKETCH_SCHEMA = T.StructType([
 ])
 
 
-def _chunk_count(bound: Column) -> Column:
-    """Chunks for a key whose day has at most `bound` users."""
-    return F.greatest(F.lit(1), F.ceil(bound / F.lit(CHUNK_USERS))).cast("int")
-
-
 def _chunk_of(user: Column, chunks: Column) -> Column:
     """A user's chunk among `chunks`: the same for the same day's data, whatever the order."""
     return F.pmod(F.xxhash64(user), chunks).cast("int")
 
 
-def _frequent_keys(bounds_df: DataFrame) -> DataFrame:
-    """(key, day, chunks) of the keys whose `bound` needs more than one chunk: few, so broadcast."""
-    return F.broadcast(bounds_df.where(F.col("bound") > CHUNK_USERS).select(
-        "key", "day", _chunk_count(F.col("bound")).alias("chunks")))
-
-
-def _whole_if_null(chunks: str) -> Column:
-    """A key that `_frequent_keys` left out is in one chunk."""
-    return F.coalesce(F.col(chunks), F.lit(1)).alias(chunks)
+def _with_chunk_counts(frame: DataFrame, bounds_df: DataFrame) -> DataFrame:
+    """`frame` with its key's `chunks` that day: 1, or enough for the key's `bound` of users when it
+    passes CHUNK_USERS (few keys, so broadcast)."""
+    frequent_df = F.broadcast(bounds_df.where(F.col("bound") > CHUNK_USERS).select(
+        "key", "day", F.ceil(F.col("bound") / F.lit(CHUNK_USERS)).cast("int").alias("chunks")))
+    return frame.join(frequent_df, on=["key", "day"], how="left").withColumn("chunks", F.coalesce("chunks", F.lit(1)))
 
 
 def user_lists(pairs_df: DataFrame, kind: str, key_column: str) -> DataFrame:
     """(kind, key, day, chunks, chunk, users) from (key, day, user_id) pairs: each chunk's distinct users, sorted."""
     pairs_df = pairs_df.select(F.col(key_column).alias("key"), "day", "user_id")
-    frequent_df = _frequent_keys(pairs_df.groupBy("key", "day").agg(F.count(F.lit(1)).alias("bound")))
-    chunked_df = pairs_df.join(frequent_df, on=["key", "day"], how="left").select(
-        "key", "day", "user_id", "chunks",
-        F.when(F.col("chunks").isNull(), F.lit(0)).otherwise(
-            _chunk_of(F.col("user_id"), F.col("chunks"))).alias("chunk"))
-    return chunked_df.groupBy("key", "day", _whole_if_null("chunks"), "chunk").agg(
+    chunked_df = _with_chunk_counts(pairs_df, pairs_df.groupBy("key", "day").agg(F.count(F.lit(1)).alias("bound")))
+    return chunked_df.groupBy("key", "day", "chunks", _chunk_of(F.col("user_id"), F.col("chunks")).alias("chunk")).agg(
         F.array_sort(F.collect_set("user_id")).alias("users")).select(
         F.lit(kind).alias("kind"), "key", "day", "chunks", "chunk", "users")
 
@@ -90,13 +78,13 @@ def keyword_user_lists(events_df: DataFrame, pages_df: DataFrame) -> DataFrame:
     keywords_df = pages_df.select("url", F.explode(F.map_keys("keywords")).alias("key"))
     bounds_df = keywords_df.join(events_df.groupBy("url", "day").count(), on="url").groupBy("key", "day").agg(
         F.sum("count").alias("bound"))  # events, not readers: no second grouping of users (4 s vs 9 at 1M events)
-    joined_df = keywords_df.join(readers_df, on="url").join(_frequent_keys(bounds_df), on=["key", "day"], how="left")
+    joined_df = _with_chunk_counts(keywords_df.join(readers_df, on="url"), bounds_df)
     whole = F.array(F.struct(F.lit(0).alias("chunk"), F.col("users").alias("users")))
     one_by_one = F.transform("users", lambda user: F.struct(
         _chunk_of(user, F.col("chunks")).alias("chunk"), F.array(user).alias("users")))
     parts_df = joined_df.select("key", "day", "chunks", F.explode(
-        F.when(F.col("chunks").isNull(), whole).otherwise(one_by_one)).alias("part"))
-    return parts_df.groupBy("key", "day", _whole_if_null("chunks"), F.col("part.chunk").alias("chunk")).agg(
+        F.when(F.col("chunks") == 1, whole).otherwise(one_by_one)).alias("part"))
+    return parts_df.groupBy("key", "day", "chunks", F.col("part.chunk").alias("chunk")).agg(
         F.array_sort(F.array_distinct(F.flatten(F.collect_list("part.users")))).alias("users"),
     ).select(F.lit("keyword").alias("kind"), "key", "day", "chunks", "chunk", "users")
 
