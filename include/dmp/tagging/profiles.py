@@ -112,7 +112,9 @@ def _doc_term_matrix(model: EmbeddingModel, vocabulary: int):
     import scipy.sparse as sp
 
     data = np.ones(model.word_ids.size, dtype=np.float32)
-    matrix = sp.csr_matrix((data, model.word_ids, model.doc_offsets), shape=(model.doc_offsets.size - 1, vocabulary))
+    # Copies: sum_duplicates() works in place, and the model's arrays must stay as loaded.
+    matrix = sp.csr_matrix((data, model.word_ids.copy(), model.doc_offsets.copy()),
+                           shape=(model.doc_offsets.size - 1, vocabulary))
     matrix.sum_duplicates()
     return matrix
 

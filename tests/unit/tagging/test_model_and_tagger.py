@@ -13,7 +13,7 @@ from dmp.generate import GenerateRequest, generate
 from dmp.generate.corpus import CORPUS_FILE
 from dmp.generate.run import load_pool
 from dmp.tagging.model import METADATA_FILE, load_model, publish, train_model
-from dmp.tagging.profiles import PROFILES_FOLDER
+from dmp.tagging.profiles import PROFILES_FOLDER, learn_profiles
 from dmp.tagging.rules import load_rules
 from dmp.tagging.tagger import Tagger
 from dmp.tagging.taxonomy import load_taxonomy
@@ -93,6 +93,14 @@ def test_profiles_are_cached_per_taxonomy_and_the_model_reloads_memory_mapped(mo
     reloaded = Tagger(load_model(model.path), tagger.taxonomy, tagger.rules)
     assert isinstance(reloaded.model.vectors.vectors, np.memmap)
     assert np.array_equal(reloaded.profiles.weights, tagger.profiles.weights)
+
+
+def test_learning_profiles_leaves_the_model_as_loaded(model, tagger):
+    word_ids, offsets = model.word_ids.copy(), model.doc_offsets.copy()
+    first = learn_profiles(model, tagger.taxonomy)
+    second = learn_profiles(model, tagger.taxonomy)
+    assert np.array_equal(model.word_ids, word_ids) and np.array_equal(model.doc_offsets, offsets)
+    assert np.array_equal(first.weights, second.weights)
 
 
 def test_publish_points_current_at_the_new_model(model, tmp_path):
