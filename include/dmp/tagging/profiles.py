@@ -2,7 +2,7 @@
 
 Seed words alone are too few to tag real pages (a URL rarely contains them), and a plain mean of
 word vectors compared with seed centroids is dragged around by generic words. So a profile is
-learnt, without labels, from the corpus the model was trained on (one round of self-training):
+learnt, without labels, from the corpus the model was trained on, by self-training:
 
 1. each corpus document becomes an IDF-weighted mean of its word vectors;
 2. documents are scored by cosine to each theme's seed centroid plus the share of the theme's
@@ -15,7 +15,11 @@ learnt, without labels, from the corpus the model was trained on (one round of s
    smallest theme's precision from 0.63 to 0.72 and accuracy by 0.4 (URL) and 1.1 (title) points.
    Complement weights are not log-likelihoods, so they are rescaled to the spread of the plain
    multinomial model's scores over the examples: a page's posterior, which the taxonomy's
-   thresholds compare against, keeps the meaning it has in a multinomial model.
+   thresholds compare against, keeps the meaning it has in a multinomial model;
+4. every corpus document is re-labelled with those profiles and the profiles learnt again from all
+   of them, until fewer than RELABEL_STOP of the documents change theme (MAX_RELABEL_ROUNDS at
+   most). The seed-based examples are a biased start; whole documents scored by the learnt words
+   are better labels (UCI news: 1 more point, converging in 3-4 rounds).
 
 Words that the examples never contain get weights from their vector's cosine to each theme's
 centroid of examples instead, so rare words still count. Profiles depend on (model, taxonomy)
@@ -45,6 +49,8 @@ SMOOTHING = 1.0  # additive smoothing of word counts per theme's complement
 MULTINOMIAL_SMOOTHING = 0.1  # additive smoothing of word counts per theme, for the posterior scale
 UNSEEN_WORD_WEIGHT = 2.0  # scale of the cosine-based weight of words no example contains
 BATCH_DOCS = 100_000
+MAX_RELABEL_ROUNDS = 5
+RELABEL_STOP = 0.005  # share of documents changing theme under which self-training has converged
 
 
 @dataclass(frozen=True)
@@ -78,8 +84,6 @@ def _save(cache: Path, profiles: ThemeProfiles) -> None:
 
 def learn_profiles(model: EmbeddingModel, taxonomy: Taxonomy) -> ThemeProfiles:
     """Self-train the profiles from the model's corpus (see the module docstring)."""
-    import scipy.sparse as sp
-
     vectors = model.vectors
     check = check_against_vocabulary(taxonomy, vectors.key_to_index)
     for warning in check.warnings():
@@ -95,27 +99,45 @@ def learn_profiles(model: EmbeddingModel, taxonomy: Taxonomy) -> ThemeProfiles:
     seed_matrix = np.zeros((len(vectors), len(taxonomy.themes)), dtype=np.float32)
     for column, theme in enumerate(taxonomy.themes):
         seed_matrix[[vectors.key_to_index[w] for w in theme.seeds if w in vectors.key_to_index], column] = 1.0
-    labels, confident = _confident_examples(counts, idf, unit, centroids, seed_matrix)
-    themes = len(taxonomy.themes)
+    labels, examples = _confident_examples(counts, idf, unit, centroids, seed_matrix)
+    fitted = _fit(counts, labels, examples, idf, unit, taxonomy.names)
+    has_words = np.asarray(counts.sum(axis=1)).ravel() > 0
+    for round_ in range(1, MAX_RELABEL_ROUNDS + 1):
+        relabelled = (np.asarray(counts @ fitted.weights) + fitted.priors).argmax(axis=1)
+        changed = float(np.mean(relabelled[has_words] != labels[has_words]))
+        labels = relabelled
+        fitted = _fit(counts, labels, has_words, idf, unit, taxonomy.names)
+        log.info("self-training round %s: %.2f%% of documents changed theme", round_, 100 * changed)
+        if changed < RELABEL_STOP:
+            break
+    log.info("theme profiles learnt from %s documents: %s", int(fitted.examples.sum()),
+             dict(zip(taxonomy.names, fitted.examples.tolist())))
+    return fitted
+
+
+def _fit(counts, labels: np.ndarray, chosen: np.ndarray, idf: np.ndarray, unit: np.ndarray,
+         themes: tuple[str, ...]) -> ThemeProfiles:
+    """Complement naive Bayes profiles from the chosen documents and their labels (see the module docstring)."""
+    import scipy.sparse as sp
+
     membership = sp.csr_matrix(
-        (np.ones(int(confident.sum()), dtype=np.float32), (labels[confident], np.flatnonzero(confident))),
-        shape=(themes, counts.shape[0]),
+        (np.ones(int(chosen.sum()), dtype=np.float32), (labels[chosen], np.flatnonzero(chosen))),
+        shape=(len(themes), counts.shape[0]),
     )
     word_counts = np.asarray((membership @ counts).todense(), dtype=np.float64).T  # (vocabulary, themes)
     complement = word_counts.sum(axis=1, keepdims=True) - word_counts
     weights = -_centred_log_probabilities(complement, SMOOTHING)
     multinomial = _centred_log_probabilities(word_counts, MULTINOMIAL_SMOOTHING)
-    example_counts = counts[confident]
-    weights *= _score_spread(example_counts, multinomial) / max(_score_spread(example_counts, weights), 1e-9)
+    chosen_counts = counts[chosen]
+    weights *= _score_spread(chosen_counts, multinomial) / max(_score_spread(chosen_counts, weights), 1e-9)
     unseen = word_counts.sum(axis=1) == 0
     if unseen.any():
         example_centroids = _normalise(np.asarray(membership @ (counts.multiply(idf) @ unit)))
         cosine = unit[unseen] @ example_centroids.T
         weights[unseen] = UNSEEN_WORD_WEIGHT * (cosine - cosine.mean(axis=1, keepdims=True))
-    examples = np.bincount(labels[confident], minlength=themes)
-    priors = np.log((examples + 1) / (examples.sum() + themes))
-    log.info("theme profiles learnt from %s examples: %s", int(examples.sum()), dict(zip(taxonomy.names, examples.tolist())))
-    return ThemeProfiles(taxonomy.names, weights.astype(np.float32), priors.astype(np.float32), idf, examples)
+    examples = np.bincount(labels[chosen], minlength=len(themes))
+    priors = np.log((examples + 1) / (examples.sum() + len(themes)))
+    return ThemeProfiles(themes, weights.astype(np.float32), priors.astype(np.float32), idf, examples)
 
 
 def _centred_log_probabilities(word_counts: np.ndarray, smoothing: float) -> np.ndarray:
