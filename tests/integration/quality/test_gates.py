@@ -71,6 +71,7 @@ def test_a_day_tagged_below_the_coverage_floor_stops_before_anything_is_stored(s
     figures = read_step_summary(strict, DAY, "gate_tagged_events")
     (failed,) = figures["suites"][0]["failed"]
     assert failed["column"] == "theme" and failed["unexpected_count"] > 0
+    assert failed["partial_unexpected_list"] == ["unknown"] * len(failed["partial_unexpected_list"]) != []
     assert read_step_summary(strict, DAY, "store_events") is None, "nothing after the failed gate ran"
     users = [row.user_id for row in spark.read.parquet(strict.staged(DAY, staging.EVENTS)).select("user_id").distinct().collect()]
     assert _events_of(cql, strict, users) == 0
