@@ -97,9 +97,11 @@ class Tagger:
             rows.extend([position] * len(known))
             columns.extend(known)
         posteriors = self._posteriors(rows, columns, len(urls))
+        order = np.argsort(-posteriors, axis=1, kind="stable")[:, :2]  # best and runner-up of every page at once
         return [
             decided.get(position)
-            or self._model_tag(str(url) if url is not None else "", hosts[position], posteriors[position], reasons.get(position))
+            or self._model_tag(str(url) if url is not None else "", hosts[position], posteriors[position],
+                               order[position], reasons.get(position))
             for position, url in enumerate(urls)
         ]
 
@@ -113,14 +115,12 @@ class Tagger:
         scores = np.exp(scores - scores.max(axis=1, keepdims=True))
         return scores / scores.sum(axis=1, keepdims=True)
 
-    def _model_tag(self, url: str, host: str, posterior: np.ndarray, reason: str | None) -> PageTag:
+    def _model_tag(self, url: str, host: str, posterior: np.ndarray, order: np.ndarray, reason: str | None) -> PageTag:
         if reason is not None:
             return PageTag(url, host, UNKNOWN, 0.0, None, 0.0, SOURCE_NONE, reason, self.model_version)
-        order = np.argsort(posterior)[::-1]
-        best, second = int(order[0]), int(order[1]) if order.size > 1 else None
         names = self.taxonomy.names
-        runner_up = names[second] if second is not None else None
-        runner_up_score = float(posterior[second]) if second is not None else 0.0
+        best = int(order[0])
+        runner_up, runner_up_score = (names[order[1]], float(posterior[order[1]])) if order.size > 1 else (None, 0.0)
         if posterior[best] < self._thresholds[best]:
             return PageTag(url, host, UNKNOWN, float(posterior[best]), runner_up, runner_up_score, SOURCE_MODEL,
                            f"below_threshold:{names[best]}", self.model_version)
