@@ -23,7 +23,7 @@ learnt, without labels, from the corpus the model was trained on, by self-traini
 
 Words that the examples never contain get weights from their vector's cosine to each theme's
 centroid of examples instead, so rare words still count. Profiles depend on (model, taxonomy)
-only and are cached in the model folder, keyed by the taxonomy's digest.
+only and are cached in the model folder, keyed by the taxonomy's digest and the learning method.
 """
 
 from __future__ import annotations
@@ -41,6 +41,9 @@ from dmp.tagging.taxonomy import Taxonomy, check_against_vocabulary
 log = logging.getLogger(__name__)
 
 PROFILES_FOLDER = "profiles"
+# Part of the cache key: a change to how profiles are learnt must not leave older ones in use.
+# 2: complement naive Bayes, self-trained to convergence.
+METHOD_VERSION = 2
 CONFIDENT_SHARE = 0.7  # of each theme's documents, the most confident, become its examples
 # Both knobs were chosen on the UCI news split (see README) and checked on the generated pages in
 # three languages; they are the same for every taxonomy.
@@ -66,13 +69,18 @@ class ThemeProfiles:
 
 def theme_profiles(model: EmbeddingModel, taxonomy: Taxonomy) -> ThemeProfiles:
     """The profiles for (model, taxonomy), from the model folder's cache when present."""
-    cache = model.path / PROFILES_FOLDER / f"{taxonomy.digest}.npz"
+    cache = profiles_path(model, taxonomy)
     if cache.is_file():
         stored = np.load(cache)
         return ThemeProfiles(taxonomy.names, stored["weights"], stored["priors"], stored["idf"], stored["examples"])
     profiles = learn_profiles(model, taxonomy)
     _save(cache, profiles)
     return profiles
+
+
+def profiles_path(model: EmbeddingModel, taxonomy: Taxonomy) -> Path:
+    """Where the profiles of (model, taxonomy, learning method) are cached."""
+    return model.path / PROFILES_FOLDER / f"{taxonomy.digest}-m{METHOD_VERSION}.npz"
 
 
 def _save(cache: Path, profiles: ThemeProfiles) -> None:

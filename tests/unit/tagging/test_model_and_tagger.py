@@ -13,7 +13,7 @@ from dmp.generate import GenerateRequest, generate
 from dmp.generate.corpus import CORPUS_FILE
 from dmp.generate.run import load_pool
 from dmp.tagging.model import METADATA_FILE, load_model, publish, train_model
-from dmp.tagging.profiles import PROFILES_FOLDER, learn_profiles
+from dmp.tagging.profiles import learn_profiles, profiles_path
 from dmp.tagging.rules import load_rules
 from dmp.tagging.tagger import Tagger
 from dmp.tagging.taxonomy import load_taxonomy
@@ -89,7 +89,7 @@ def test_a_batch_mixing_good_and_bad_urls_keeps_order(tagger):
 
 
 def test_profiles_are_cached_per_taxonomy_and_the_model_reloads_memory_mapped(model, tagger):
-    assert (model.path / PROFILES_FOLDER / f"{tagger.taxonomy.digest}.npz").is_file()
+    assert profiles_path(model, tagger.taxonomy).is_file()
     reloaded = Tagger(load_model(model.path), tagger.taxonomy, tagger.rules)
     assert isinstance(reloaded.model.vectors.vectors, np.memmap)
     assert np.array_equal(reloaded.profiles.weights, tagger.profiles.weights)
