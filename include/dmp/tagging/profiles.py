@@ -107,9 +107,9 @@ def learn_profiles(model: EmbeddingModel, taxonomy: Taxonomy) -> ThemeProfiles:
     seed_matrix = np.zeros((len(vectors), len(taxonomy.themes)), dtype=np.float32)
     for column, theme in enumerate(taxonomy.themes):
         seed_matrix[[vectors.key_to_index[w] for w in theme.seeds if w in vectors.key_to_index], column] = 1.0
-    labels, examples = _confident_examples(counts, idf, unit, centroids, seed_matrix)
-    fitted = _fit(counts, labels, examples, idf, unit, taxonomy.names)
     has_words = np.asarray(counts.sum(axis=1)).ravel() > 0
+    labels, examples = _confident_examples(counts, has_words, idf, unit, centroids, seed_matrix)
+    fitted = _fit(counts, labels, examples, idf, unit, taxonomy.names)
     for round_ in range(1, MAX_RELABEL_ROUNDS + 1):
         relabelled = (np.asarray(counts @ fitted.weights) + fitted.priors).argmax(axis=1)
         changed = float(np.mean(relabelled[has_words] != labels[has_words]))
@@ -171,7 +171,8 @@ def _doc_term_matrix(model: EmbeddingModel, vocabulary: int):
     return matrix
 
 
-def _confident_examples(counts, idf: np.ndarray, unit: np.ndarray, centroids: np.ndarray, seed_matrix: np.ndarray):
+def _confident_examples(counts, has_words: np.ndarray, idf: np.ndarray, unit: np.ndarray, centroids: np.ndarray,
+                        seed_matrix: np.ndarray):
     """Each document's closest theme, and whether it is among that theme's confident share.
 
     Closeness is the cosine of the document's vector to the theme's seed centroid, plus a bonus
@@ -188,7 +189,6 @@ def _confident_examples(counts, idf: np.ndarray, unit: np.ndarray, centroids: np
         ordered = np.sort(scores, axis=1)
         labels[start:start + BATCH_DOCS] = scores.argmax(axis=1)
         margins[start:start + BATCH_DOCS] = ordered[:, -1] - (ordered[:, -2] if scores.shape[1] > 1 else 0)
-    has_words = np.asarray(counts.sum(axis=1)).ravel() > 0
     confident = np.zeros(labels.size, dtype=bool)
     for theme in range(centroids.shape[0]):
         members = (labels == theme) & has_words

@@ -126,7 +126,7 @@ def url_words(url: object) -> UrlWords:
     found = list(host_words(host))
     for segment in unquote(parts.path, errors="replace").split("/"):
         found.extend(_path_words(segment))
-    for key, value in parse_qsl(parts.query, keep_blank_values=False, errors="replace") if parts.query else ():
+    for key, value in parse_qsl(parts.query, keep_blank_values=False, errors="replace"):
         if key.lower() in SEARCH_PARAMETERS:
             found.extend(words(value))
     if not found:
