@@ -45,6 +45,7 @@ def rejection_reason(day: dt.date, lateness_hours: int = 0) -> Column:
         F.when(F.col(CORRUPT_COLUMN).isNotNull(), F.concat(F.lit("malformed_"), F.col(FORMAT_COLUMN)))
         .when(F.col("user_id").isNull() | (F.trim("user_id") == ""), F.lit("missing_user_id"))
         .when(F.length("user_id") > MAX_USER_ID_LENGTH, F.lit("user_id_too_long"))
+        .when(F.col("user_id").rlike(CONTROL_CHARACTERS), F.lit("invalid_user_id"))
         .when(F.col("url").isNull() | (F.trim("url") == ""), F.lit("missing_url"))
         .when(F.length("url") > MAX_URL_LENGTH, F.lit("url_too_long"))
         .when(~F.col("url").rlike(URL_SHAPE) | F.col("url").rlike(CONTROL_CHARACTERS), F.lit("invalid_url"))

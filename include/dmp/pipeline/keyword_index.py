@@ -23,6 +23,7 @@ from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
 from dmp.audience.buckets import KEY_BUCKETS, key_bucket_column
+from dmp.audience.exact import USER_SEPARATOR
 from dmp.pipeline import staging
 from dmp.pipeline.runs import KEYWORDS_STEP, write_step_summary
 from dmp.settings import Settings
@@ -97,10 +98,11 @@ def theme_user_lists(events_df: DataFrame) -> DataFrame:
 def user_sets(lists_df: DataFrame) -> DataFrame:
     """Rows of `keyword_user_sets` from keyword lists, sorted by partition (day, bucket).
 
-    Sorted, the connector writes a bucket's rows in one batch.
+    Each chunk's users become one blob (`dmp.audience.exact.decode_users` reads it back). Sorted,
+    the connector writes a bucket's rows in one batch.
     """
     sets_df = lists_df.select("day", key_bucket_column("key").alias("bucket"), F.col("key").alias("keyword"),
-                              "chunk", "users")
+                              "chunk", F.encode(F.concat_ws(USER_SEPARATOR, "users"), "UTF-8").alias("user_ids"))
     return by_partition(sets_df, "day", "bucket")
 
 

@@ -44,6 +44,7 @@ def landing(tmp_path):
         _event("", 10, "https://x.org/b"),  # missing user id
         _event("u2", 10, "https://x.org/" + "a" * 1_000_000),  # a 1 MB URL
         _event("u3", 10, "https://x.org/\u0007bell"),  # control character
+        _event("u8\tsecond\nline", 10, "https://x.org/f"),  # control characters in the user id
         _event("u4", 10, "javascript:void(0)"),  # not a page
         json.dumps({"user_id": "u5", "ts": "2025-03-01T10:00:00Z", "url": "https://x.org/c",
                     "email": "Person@Example.org"}),  # another year, on a login
@@ -70,19 +71,19 @@ def test_bad_rows_are_quarantined_with_reasons_and_counts_reconcile(spark, setti
 
     summary = validate_day(spark, day_settings, DAY)
 
-    assert summary["read"] == 16 == summary["accepted"] + summary["quarantined"]
+    assert summary["read"] == 17 == summary["accepted"] + summary["quarantined"]
     assert summary["quarantined_by_reason"] == {
-        "malformed_json": 2, "missing_user_id": 2, "url_too_long": 1, "invalid_url": 2,
+        "malformed_json": 2, "missing_user_id": 2, "invalid_user_id": 1, "url_too_long": 1, "invalid_url": 2,
         "timestamp_outside_day": 1, "unparsable_timestamp": 1,
     }
-    assert summary["quarantined"] == 9
+    assert summary["quarantined"] == 10
     staged_df = _staged(spark, day_settings)
     assert summary["staged"] == summary["accepted"] == 7 == staged_df.count()
     assert {row.user_id for row in staged_df.select("user_id").collect()} == set(good_users)
     assert "email" not in staged_df.columns
     quarantined = [json.loads(line) for part in (root / "quarantine" / DAY.isoformat() / ROWS_FOLDER).glob("*.json.gz")
                    for line in gzip.open(part, "rt")]
-    assert len(quarantined) == 9 and all(row["rejection_reason"] for row in quarantined)
+    assert len(quarantined) == 10 and all(row["rejection_reason"] for row in quarantined)
     (login,) = [row for row in quarantined if row.get("email")]
     assert "@" not in login["email"] and len(login["email"]) == 64, "emails leave only hashed, even to quarantine"
 
@@ -126,7 +127,7 @@ def test_too_many_rejected_rows_stop_the_day_before_anything_is_staged(spark, se
     root, _, _ = landing
     day_settings = _settings(settings, root, max_rejected_share=0.05)
 
-    with pytest.raises(InputError, match=r"56\.2% of the 16 rows were rejected, above DMP_MAX_REJECTED_SHARE=5\.0%"):
+    with pytest.raises(InputError, match=r"58\.8% of the 17 rows were rejected, above DMP_MAX_REJECTED_SHARE=5\.0%"):
         validate_day(spark, day_settings, DAY)
     assert not Path(day_settings.staged(DAY, staging.EVENTS)).exists()
 
