@@ -3,13 +3,15 @@
 Every value comes from a `DMP_*` environment variable with a local default, so the same code runs
 on one machine (the project's Cassandra node, Spark `local[*]`) and on a cluster (contact points,
 a Spark master) by configuration alone. Code reads settings through `load()`; nothing else in the
-package reads `os.environ` for configuration.
+package reads `os.environ` for configuration (tests/unit/test_settings.py checks it). Other modules
+only write the environment of the processes they start (JAVA_HOME for a JVM).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +31,16 @@ DEFAULT_MAX_LATENESS_HOURS = 2
 DEFAULT_MIN_TAGGED_SHARE = 0.5
 DEFAULT_QUALITY_RETENTION_DAYS = 90
 SECONDS_PER_DAY = 86_400
+# The platform's own JDK setting first, then the one other tools follow.
+JAVA_HOME_VARIABLES = ("DMP_JAVA_HOME", "JAVA_HOME")
+# Not a setting: spark-submit sets it for the Python driver it launches.
+SPARK_SUBMIT_GATEWAY_VARIABLE = "PYSPARK_GATEWAY_PORT"
+# Settings one DAG run may override with a parameter of this name (the Trigger form, `dmp run --param`).
+RUN_PARAMETERS = {
+    "max_rejected_share": "DMP_MAX_REJECTED_SHARE",
+    "min_tagged_share": "DMP_MIN_TAGGED_SHARE",
+    "max_lateness_hours": "DMP_MAX_LATENESS_HOURS",
+}
 
 
 def _project_home() -> Path:
@@ -105,6 +117,8 @@ class Settings:
     pipeline_start: dt.date
     spark_master: str
     spark_driver_memory: str
+    # JDKs to try, in order, before the usual install folders (see dmp.services.java).
+    java_homes: tuple[Path, ...]
 
     @property
     def cassandra_jars_dir(self) -> Path:
@@ -181,9 +195,28 @@ def _optional_file(env: dict[str, str], name: str, default: Path) -> Path | None
     return default if default.is_file() else None
 
 
-def load(env: dict[str, str] | None = None) -> Settings:
-    """Read the settings from `env` (the process environment by default)."""
-    env = dict(os.environ if env is None else env)
+def run_overrides(params: Mapping[str, object]) -> dict[str, str]:
+    """The settings a run's parameters override, for `load(overrides=...)`: only the ones given.
+
+    A parameter left empty is None and overrides nothing, so the worker's own setting applies
+    (not the value the DAG processor's environment had when it parsed the DAG).
+    """
+    return {RUN_PARAMETERS[name]: str(value) for name, value in params.items()
+            if name in RUN_PARAMETERS and value is not None}
+
+
+def launched_by_spark_submit(env: Mapping[str, str] | None = None) -> bool:
+    """True in a driver that spark-submit started: its master and conf are then already chosen."""
+    return SPARK_SUBMIT_GATEWAY_VARIABLE in (os.environ if env is None else env)
+
+
+def load(env: Mapping[str, str] | None = None, *, overrides: Mapping[str, str] | None = None) -> Settings:
+    """Read the settings from `env` (the process environment by default), `overrides` winning.
+
+    `overrides` are `DMP_*` values a caller gives on top of the environment, e.g. the endpoints of an
+    Airflow connection or a run's parameters that a task hands to its job.
+    """
+    env = {**(os.environ if env is None else env), **(overrides or {})}
     home = Path(env.get("DMP_HOME") or _project_home()).resolve()
     var_dir = Path(env.get("DMP_VAR_DIR") or home / "var").resolve()
     hosts = tuple(h.strip() for h in env.get("DMP_CASSANDRA_HOSTS", "127.0.0.1").split(",") if h.strip())
@@ -233,4 +266,5 @@ def load(env: dict[str, str] | None = None) -> Settings:
         pipeline_start=_date_setting(env, "DMP_PIPELINE_START", DEFAULT_PIPELINE_START),
         spark_master=env.get("DMP_SPARK_MASTER") or DEFAULT_SPARK_MASTER,
         spark_driver_memory=env.get("DMP_SPARK_DRIVER_MEMORY") or "4g",
+        java_homes=tuple(Path(env[name]) for name in JAVA_HOME_VARIABLES if env.get(name)),
     )

@@ -13,7 +13,7 @@ import sys
 
 from dmp.services.jars import connector_jars
 from dmp.services.java import find_java17
-from dmp.settings import Settings, load
+from dmp.settings import Settings, launched_by_spark_submit, load
 
 CASSANDRA_FORMAT = "org.apache.spark.sql.cassandra"
 # Small, fixed shuffle width: the local default of 200 partitions mostly schedules empty tasks.
@@ -30,10 +30,8 @@ WRITE_CONF = {
 
 
 def _prepare_process_environment() -> None:
-    """Point the JVM launch at Java 17 and Python workers at this interpreter."""
-    java_home = str(find_java17())
-    if os.environ.get("JAVA_HOME") != java_home:
-        os.environ["JAVA_HOME"] = java_home
+    """Point the JVM this process launches at Java 17 and its Python workers at this interpreter."""
+    os.environ["JAVA_HOME"] = str(find_java17())
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
 
@@ -108,7 +106,7 @@ def build_spark_session(app_name: str, settings: Settings | None = None, conf: d
     _prepare_process_environment()
     builder = SparkSession.builder.appName(app_name)
     # Under spark-submit the gateway already exists and its --master wins; otherwise use ours.
-    if "PYSPARK_GATEWAY_PORT" not in os.environ:
+    if not launched_by_spark_submit():
         builder = builder.master(settings.spark_master)
     for key, value in {**spark_conf(settings), **(conf or {})}.items():
         builder = builder.config(key, value)

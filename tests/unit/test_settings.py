@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
 from dmp.errors import ConfigError
-from dmp.settings import load, parse_replication
+from dmp.settings import load, parse_replication, run_overrides
+
+HOME = Path(__file__).resolve().parents[2]
+SETTINGS_MODULE = "include/dmp/settings.py"
+SCANNED = ("include", "plugins", "dags", "spark_jobs", "bench")
+# `os.environ.<method>(...)` calls that set variables for this process's children or libraries.
+ENVIRONMENT_WRITES = ("setdefault", "update", "pop")
+# Functions that copy the whole environment to start a child process with it (JAVA_HOME, PATH).
+CHILD_ENVIRONMENTS = {("include/dmp/services/java.py", "java17_environment")}
 
 
 def test_defaults_are_a_local_single_node():
@@ -58,3 +68,63 @@ def test_unknown_replication_says_what_is_understood(text):
 def test_bad_values_name_the_setting(env, name):
     with pytest.raises(ConfigError, match=name):
         load(env)
+
+
+def test_overrides_win_over_the_environment():
+    settings = load({"DMP_MAX_REJECTED_SHARE": "0.1", "DMP_CASSANDRA_PORT": "9042"},
+                    overrides={"DMP_MAX_REJECTED_SHARE": "0.2"})
+    assert (settings.max_rejected_share, settings.cassandra_port) == (0.2, 9042)
+
+
+def test_only_the_run_parameters_given_override_settings():
+    params = {"max_rejected_share": 0.2, "min_tagged_share": None, "not_a_setting": 3}
+    assert run_overrides(params) == {"DMP_MAX_REJECTED_SHARE": "0.2"}
+    assert load({"DMP_MIN_TAGGED_SHARE": "0.7"}, overrides=run_overrides(params)).min_tagged_share == 0.7
+
+
+def test_the_jdks_to_try_are_the_platforms_then_the_usual_one():
+    assert load({"DMP_JAVA_HOME": "/opt/jdk17", "JAVA_HOME": "/usr/lib/jvm/other"}).java_homes == (
+        Path("/opt/jdk17"), Path("/usr/lib/jvm/other"))
+    assert load({}).java_homes == ()
+
+
+def _environment_uses(path: Path) -> list[tuple[str, int, str]]:
+    """Every use of `os.environ` / `getenv` in a file, as (enclosing function, line, kind)."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+    uses = []
+    for node in ast.walk(tree):
+        name = node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) else None
+        if name not in ("environ", "environb", "getenv"):
+            continue
+        parent = parents.get(node)
+        if isinstance(parent, ast.Subscript) and isinstance(parent.ctx, ast.Store):
+            kind = "write"
+        elif isinstance(parent, ast.Attribute) and parent.attr in ENVIRONMENT_WRITES:
+            kind = "write"
+        else:
+            kind = "read"
+        scope = parent
+        while scope is not None and not isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            scope = parents.get(scope)
+        uses.append((scope.name if scope else "<module>", node.lineno, kind))
+    return uses
+
+
+def test_only_the_settings_module_reads_the_environment():
+    """Elsewhere the environment is only written, or copied whole for a child process (JAVA_HOME for a JVM)."""
+    reads = []
+    for root in SCANNED:
+        for path in sorted((HOME / root).rglob("*.py")):
+            relative = path.relative_to(HOME).as_posix()
+            if relative == SETTINGS_MODULE:
+                continue
+            reads += [f"{relative}:{line} in {function}()" for function, line, kind in _environment_uses(path)
+                      if kind == "read" and (relative, function) not in CHILD_ENVIRONMENTS]
+    assert reads == [], "read the configuration through dmp.settings.load() instead"
+
+
+def test_the_environment_scan_sees_a_read(tmp_path):
+    probe = tmp_path / "probe.py"
+    probe.write_text("import os\n\ndef port():\n    os.environ['X'] = '1'\n    return os.getenv('DMP_CASSANDRA_PORT')\n")
+    assert _environment_uses(probe) == [("port", 4, "write"), ("port", 5, "read")]

@@ -1,8 +1,8 @@
 """Finding the Java 17 runtime that Cassandra 5.0 and Spark 3.5 need.
 
 Another JDK may be the machine's default (`java` on PATH can be 21 or 25, on which neither runs),
-so the platform never relies on PATH: it takes `DMP_JAVA_HOME`, then `JAVA_HOME`, then the usual
-install folders, and keeps the first one whose `java -version` says 17.
+so the platform never relies on PATH: it takes `DMP_JAVA_HOME`, then `JAVA_HOME` (both read by
+`dmp.settings`), then the usual install folders, and keeps the first one whose `java -version` says 17.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import subprocess
 from pathlib import Path
 
 from dmp.errors import MissingToolError
+from dmp.settings import load
 
 REQUIRED_MAJOR = 17
 JVM_ROOTS = (Path("/usr/lib/jvm"), Path("/usr/local/lib/jvm"), Path("/opt/java"), Path("/opt"))
@@ -37,8 +38,7 @@ def java_major_version(java_home: Path) -> int | None:
 
 
 def _candidates() -> list[Path]:
-    explicit = [os.environ.get(name) for name in ("DMP_JAVA_HOME", "JAVA_HOME")]
-    found = [Path(p) for p in explicit if p]
+    found = list(load().java_homes)
     for root in JVM_ROOTS:
         if root.is_dir():
             found.extend(sorted(p for p in root.iterdir() if "17" in p.name))
@@ -59,7 +59,7 @@ def find_java17() -> Path:
 
 
 def java17_environment(base: dict[str, str] | None = None) -> dict[str, str]:
-    """A copy of the environment whose JAVA_HOME and PATH lead to Java 17 first."""
+    """A copy of the environment whose JAVA_HOME and PATH lead to Java 17 first, for a child process."""
     env = dict(os.environ if base is None else base)
     java_home = find_java17()
     env["JAVA_HOME"] = str(java_home)
