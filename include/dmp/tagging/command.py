@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from dmp import settings as settings_module
+from dmp.tagging.training import DEFAULT_TRAINING, USER_PARAMETERS
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -16,8 +17,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     train.add_argument("--corpus", type=Path, required=True, help="plain text, one document per line, any language")
     train.add_argument("--out", type=Path, help="model folder (default: a new version under DMP_MODEL_DIR, made current)")
     train.add_argument("--epochs", type=int, help="passes over the corpus (default: more for small corpora, at least 5)")
-    train.add_argument("--vector-size", type=int, default=100)
-    train.add_argument("--min-count", type=int, default=3)
+    train.add_argument("--vector-size", type=int, help=f"dimensions of word vectors (default {DEFAULT_TRAINING.vector_size})")
+    train.add_argument("--window", type=int, help=f"words of context on each side (default {DEFAULT_TRAINING.window})")
+    train.add_argument("--min-count", type=int, help=f"rarer words are left out (default {DEFAULT_TRAINING.min_count})")
     train.set_defaults(func=_train)
 
     tag = subparsers.add_parser("tag", help="tag pages with themes")
@@ -54,10 +56,10 @@ def _tagger(args: argparse.Namespace):
 def _train(args: argparse.Namespace) -> int:
     import datetime as dt
 
-    from dmp.tagging.model import TrainingParameters, publish, train_model
+    from dmp.tagging.model import publish, train_model
 
     settings = settings_module.load()
-    parameters = TrainingParameters(vector_size=args.vector_size, window=5, min_count=args.min_count, epochs=args.epochs)
+    parameters = DEFAULT_TRAINING.with_given(**{name: getattr(args, name) for name in USER_PARAMETERS})
     out = args.out or settings.model_dir / f"w2v-{dt.datetime.now(dt.timezone.utc):%Y%m%dT%H%M%S}"
     model = train_model(args.corpus, out, parameters)
     if args.out is None:

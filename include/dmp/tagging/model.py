@@ -22,6 +22,7 @@ import numpy as np
 
 from dmp.errors import ConfigError, InputError
 from dmp.tagging.text import document_words
+from dmp.tagging.training import DEFAULT_TRAINING, TrainingParameters
 
 log = logging.getLogger(__name__)
 
@@ -33,17 +34,6 @@ CURRENT_LINK = "current"
 # on, within MIN_EPOCHS to MAX_EPOCHS passes (gensim's default of 5 passes suits large corpora).
 MIN_TRAINING_WORDS = 5_000_000
 MIN_EPOCHS, MAX_EPOCHS = 5, 50
-
-
-@dataclass(frozen=True)
-class TrainingParameters:
-    vector_size: int = 100
-    window: int = 5
-    min_count: int = 3
-    epochs: int | None = None  # None: enough passes for MIN_TRAINING_WORDS (see `_epochs`)
-    sg: int = 0  # CBOW: a fifth of skip-gram's training time; skip-gram measured about 1 point better
-    seed: int = 1
-    workers: int = max(1, min(4, os.cpu_count() or 1))
 
 
 @dataclass(frozen=True)
@@ -84,7 +74,7 @@ def _write_tokens(corpus: Path, tokens_path: Path) -> tuple[int, int]:
     return documents, words_written
 
 
-def train_model(corpus: Path, out_dir: Path, parameters: TrainingParameters = TrainingParameters()) -> EmbeddingModel:
+def train_model(corpus: Path, out_dir: Path, parameters: TrainingParameters = DEFAULT_TRAINING) -> EmbeddingModel:
     """Train Word2Vec on `corpus` (one document per line) and save the model in `out_dir`."""
     from gensim.models import Word2Vec
 

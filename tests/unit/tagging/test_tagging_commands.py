@@ -12,6 +12,7 @@ from dmp.generate import GenerateRequest, generate
 from dmp.generate.corpus import CORPUS_FILE
 from dmp.generate.run import load_pool
 from dmp.tagging.model import publish, train_model
+from dmp.tagging.training import DEFAULT_TRAINING
 
 
 @pytest.fixture(scope="module")
@@ -28,6 +29,15 @@ def test_train_makes_a_new_current_model(trained, tmp_path, monkeypatch, capsys)
     assert main(["model", "train", "--corpus", str(trained / "landing" / CORPUS_FILE)]) == 0
     assert "documents" in capsys.readouterr().out
     assert (tmp_path / "current" / "metadata.json").is_file()
+
+
+def test_train_takes_the_training_defaults_for_what_is_not_given(trained, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("DMP_MODEL_DIR", str(tmp_path))
+    assert main(["model", "train", "--corpus", str(trained / "landing" / CORPUS_FILE), "--window", "3"]) == 0
+    parameters = json.loads((tmp_path / "current" / "metadata.json").read_text())["parameters"]
+    assert parameters["window"] == 3
+    assert (parameters["vector_size"], parameters["min_count"]) == (DEFAULT_TRAINING.vector_size,
+                                                                    DEFAULT_TRAINING.min_count)
 
 
 def test_tag_url_prints_theme_score_and_source(trained, monkeypatch, capsys):
