@@ -31,7 +31,9 @@ runs, and what earlier days published stays as it was. The failed expectations a
 log, in `dmp runs show D` and in the Data Docs (`var/quality/gx/uncommitted/data_docs/local_site/`).
 
 **Trigger with parameters** (Trigger DAG in the UI, or `dmp run D --param min_tagged_share=0.3`):
-`max_rejected_share`, `min_tagged_share`, `max_lateness_hours` override the settings for that run.
+`max_rejected_share`, `min_tagged_share`, `max_lateness_hours` override the settings for that run;
+left empty, the worker's settings apply. Cassandra and Spark endpoints come from the connections
+`cassandra_default` and `spark_default` when each task runs.
 
 Run one day: `dmp run 2026-11-01` (or `airflow dags test audience_daily 2026-11-01`).
 Backfill: `dmp airflow backfill create --dag-id audience_daily --from-date 2026-11-01 --to-date 2026-11-07`
@@ -47,19 +49,30 @@ from dmp_airflow.operators import DmpGateOperator, DmpSparkSubmitOperator
 
 from dmp.settings import load
 
-SETTINGS = load()
-EVENTS_ASSET = Asset(f"cassandra://{SETTINGS.keyspace}/events_by_user", group="dmp")
-PAGE_INDEX_ASSET = Asset(f"cassandra://{SETTINGS.keyspace}/page_index", group="dmp")
-INTERESTS_ASSET = Asset(f"cassandra://{SETTINGS.keyspace}/user_interests", group="dmp")
-KEYWORDS_ASSET = Asset(f"cassandra://{SETTINGS.keyspace}/audience_sketches", group="dmp")
+# Parse-time settings only where Airflow stores a value with the DAG: the start date and the
+# assets' URIs. The keyspace names the data the assets stand for, so the DAG processor must share
+# the workers' DMP_KEYSPACE; every other setting is read by the tasks when they run.
+PARSE_SETTINGS = load()
+KEYSPACE = PARSE_SETTINGS.keyspace
+EVENTS_ASSET = Asset(f"cassandra://{KEYSPACE}/events_by_user", group="dmp")
+PAGE_INDEX_ASSET = Asset(f"cassandra://{KEYSPACE}/page_index", group="dmp")
+INTERESTS_ASSET = Asset(f"cassandra://{KEYSPACE}/user_interests", group="dmp")
+KEYWORDS_ASSET = Asset(f"cassandra://{KEYSPACE}/audience_sketches", group="dmp")
 DAY = "{{ ds }}"
 DAY_ARGS = ["--date", DAY]
 LANDING_WAIT = dt.timedelta(hours=6)
-# Run parameters reach every Spark job as the settings they override.
-RUN_ENVIRONMENT = {
-    "DMP_MAX_REJECTED_SHARE": "{{ params.max_rejected_share }}",
-    "DMP_MIN_TAGGED_SHARE": "{{ params.min_tagged_share }}",
-    "DMP_MAX_LATENESS_HOURS": "{{ params.max_lateness_hours }}",
+# Settings a run may override (dmp.settings.RUN_PARAMETERS); left empty, a parameter overrides nothing
+# and the worker's setting applies when the task runs.
+RUN_PARAMS = {
+    "max_rejected_share": Param(None, type=["null", "number"], minimum=0, maximum=1,
+                                description="Stop the day when more than this share of rows is rejected "
+                                            "(empty: DMP_MAX_REJECTED_SHARE)."),
+    "min_tagged_share": Param(None, type=["null", "number"], minimum=0, maximum=1,
+                              description="The tagged-events gate fails below this share of events with a theme "
+                                          "(empty: DMP_MIN_TAGGED_SHARE)."),
+    "max_lateness_hours": Param(None, type=["null", "integer"], minimum=0, maximum=24,
+                                description="Accept events up to this many hours before the day "
+                                            "(empty: DMP_MAX_LATENESS_HOURS)."),
 }
 
 
@@ -67,19 +80,12 @@ RUN_ENVIRONMENT = {
     dag_id="audience_daily",
     # Interval timetable: the run for logical date D covers [D, D+1) and starts after D ends.
     schedule=CronDataIntervalTimetable("0 0 * * *", timezone="UTC"),
-    start_date=dt.datetime.combine(SETTINGS.pipeline_start, dt.time(), tzinfo=dt.timezone.utc),
+    start_date=dt.datetime.combine(PARSE_SETTINGS.pipeline_start, dt.time(), tzinfo=dt.timezone.utc),
     catchup=True,
     max_active_runs=3,
     doc_md=__doc__,
     tags=["dmp", "daily", "events"],
-    params={
-        "max_rejected_share": Param(SETTINGS.max_rejected_share, type="number", minimum=0, maximum=1,
-                                    description="Stop the day when more than this share of rows is rejected."),
-        "min_tagged_share": Param(SETTINGS.min_tagged_share, type="number", minimum=0, maximum=1,
-                                  description="The tagged-events gate fails below this share of events with a theme."),
-        "max_lateness_hours": Param(SETTINGS.max_lateness_hours, type="integer", minimum=0, maximum=24,
-                                    description="Accept events up to this many hours before the day."),
-    },
+    params=RUN_PARAMS,
     default_args={
         "owner": "dmp",
         "retries": 2,
@@ -93,22 +99,22 @@ def audience_daily():
     def wait_for_landing(day: str) -> PokeReturnValue:
         from dmp.pipeline.landing import landing_files
 
-        files = landing_files(SETTINGS.landing_dir, dt.date.fromisoformat(day))
-        print(f"{len(files)} raw file(s) for {day} in {SETTINGS.landing_dir}")
+        landing_dir = load().landing_dir
+        files = landing_files(landing_dir, dt.date.fromisoformat(day))
+        print(f"{len(files)} raw file(s) for {day} in {landing_dir}")
         return PokeReturnValue(is_done=bool(files), xcom_value=[str(path) for path in files])
 
     def spark_job(job: str, **kwargs) -> DmpSparkSubmitOperator:
-        return DmpSparkSubmitOperator(task_id=job, job=job, application_args=DAY_ARGS, env_vars=RUN_ENVIRONMENT,
-                                      **kwargs)
+        return DmpSparkSubmitOperator(task_id=job, job=job, application_args=DAY_ARGS, **kwargs)
 
     def gate(name: str, **kwargs) -> DmpGateOperator:
-        return DmpGateOperator(gate=name, application_args=DAY_ARGS, env_vars=RUN_ENVIRONMENT, **kwargs)
+        return DmpGateOperator(gate=name, application_args=DAY_ARGS, **kwargs)
 
     @task
     def report(day: str) -> dict:
         from dmp.pipeline.runs import read_day_summary
 
-        summary = read_day_summary(SETTINGS, dt.date.fromisoformat(day))
+        summary = read_day_summary(load(), dt.date.fromisoformat(day))
         print(summary)
         return summary
 

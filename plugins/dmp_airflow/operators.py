@@ -4,41 +4,44 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
 
+from airflow.providers.apache.spark.hooks.spark_submit import SparkSubmitHook
 from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
+
+from dmp.orchestration.connections import CASSANDRA_CONN_ID, SPARK_CONN_ID, cassandra_overrides, spark_overrides
+from dmp.settings import Settings, load, run_overrides
 
 
 class DmpSparkSubmitOperator(SparkSubmitOperator):
-    """Submit one of the project's `spark_jobs/<job>.py` with the platform's Spark configuration.
+    """Submit one of the project's `spark_jobs/<job>.py` with the platform's settings as they are when it runs.
 
-    The configuration (connector jars, Cassandra contact points, time zone, Arrow) comes from
-    `dmp.spark.spark_conf` at run time, not at parse time: it lists jar files on disk, and the DAG
-    file must stay free of I/O. `conf` given here overrides single settings. The master comes from
-    the `spark_default` connection (local[*] locally, a cluster master by configuration).
+    Nothing is resolved at parse time (the DAG file stays free of I/O, and a setting changed in
+    the worker's environment applies without a re-parse). When the task runs, the job gets the
+    worker's settings with, on top: the endpoints of the `cassandra_conn_id` connection (contact
+    points, port, credentials and TLS extras when set) and the master of `conn_id` (which is also
+    spark-submit's), then the run parameters that were given (`dmp.settings.RUN_PARAMETERS`), then
+    `env_vars`. The Spark configuration (connector jars, Cassandra endpoints, time zone, Arrow)
+    comes from `dmp.spark.spark_conf` of those settings; `conf` given here overrides single keys.
     When the job stops the day on its data (its figures under `step` say why), the task fails
     without retries and with that reason: retrying would meet the same data.
     """
 
-    def __init__(self, *, job: str, step: str | None = None, conn_id: str = "spark_default", **kwargs: Any) -> None:
-        from dmp.settings import load
-
-        settings = load()
+    def __init__(self, *, job: str, step: str | None = None, conn_id: str = SPARK_CONN_ID,
+                 cassandra_conn_id: str = CASSANDRA_CONN_ID, **kwargs: Any) -> None:
+        self.job = job
         self.step = step or job
+        self.cassandra_conn_id = cassandra_conn_id
         kwargs.setdefault("name", f"{job}_{{{{ ds_nodash }}}}")
-        kwargs.setdefault("driver_memory", settings.spark_driver_memory)
-        super().__init__(application=str(Path(settings.home) / "spark_jobs" / f"{job}.py"), conn_id=conn_id, **kwargs)
+        super().__init__(conn_id=conn_id, **kwargs)
 
     def execute(self, context: Any) -> None:
         from airflow.sdk.exceptions import AirflowFailException
 
         from dmp.pipeline.runs import stop_reason
-        from dmp.settings import load
-        from dmp.spark import spark_conf
 
-        settings = load(self._job_environment())
-        self.conf = {**spark_conf(settings), **(self.conf or {})}
+        settings = self.prepare(context)
         started = time.time()
         try:
             super().execute(context)
@@ -48,10 +51,32 @@ class DmpSparkSubmitOperator(SparkSubmitOperator):
                 raise AirflowFailException(f"{self.task_id} stopped the day: {reason}") from None
             raise
 
-    def _job_environment(self) -> dict[str, str]:
-        import os
+    def prepare(self, context: Any) -> Settings:
+        """Point spark-submit (application, conf, env_vars, driver memory) at the job's settings; those settings."""
+        from dmp.spark import spark_conf
 
-        return {**os.environ, **{key: str(value) for key, value in (self.env_vars or {}).items()}}
+        overrides = self.job_overrides(context.get("params") or {})
+        settings = load(overrides=overrides)
+        self.application = str(settings.home / "spark_jobs" / f"{self.job}.py")
+        self.env_vars = overrides
+        self.conf = {**spark_conf(settings), **(self.conf or {})}
+        self._driver_memory = self._driver_memory or settings.spark_driver_memory
+        return settings
+
+    def job_overrides(self, params: Mapping[str, Any]) -> dict[str, str]:
+        """The `DMP_*` values the job runs with on top of the worker's environment (see the class)."""
+        from airflow.sdk import BaseHook
+
+        cassandra = BaseHook.get_connection(self.cassandra_conn_id)
+        # The master exactly as spark-submit will get it: the hook's own reading of the connection.
+        master = SparkSubmitHook(conn_id=self._conn_id)._connection["master"]
+        return {
+            **cassandra_overrides(self.cassandra_conn_id, cassandra.host, cassandra.port, cassandra.login,
+                                  cassandra.password, cassandra.extra_dejson),
+            **spark_overrides(master),
+            **run_overrides(params),
+            **{key: str(value) for key, value in (self.env_vars or {}).items()},
+        }
 
 
 class DmpGateOperator(DmpSparkSubmitOperator):

@@ -94,8 +94,40 @@ def test_the_interests_asset_is_updated_by_the_gate_only(dag_bag):
     assert writers == ["gate_interests"]
 
 
-def test_the_daily_dag_can_be_triggered_with_parameters_that_reach_its_spark_jobs(dag_bag):
-    dag = dag_bag.dags["audience_daily"]
-    assert {"max_rejected_share", "min_tagged_share", "max_lateness_hours"} <= set(dag.params)
-    validate = dag.get_task("validate_events")
-    assert validate.env_vars["DMP_MAX_REJECTED_SHARE"] == "{{ params.max_rejected_share }}"
+def test_the_daily_dags_parameters_are_the_run_settings_and_empty_by_default(dag_bag):
+    """An empty parameter overrides nothing, so no value of the DAG processor's environment is stored."""
+    from dmp.settings import RUN_PARAMETERS
+
+    params = dag_bag.dags["audience_daily"].params
+    assert set(params) == set(RUN_PARAMETERS)
+    assert params.dump() == dict.fromkeys(RUN_PARAMETERS)
+
+
+def test_a_dag_parsed_in_one_environment_runs_with_the_workers_settings_and_given_params(monkeypatch):
+    """Parsed where DMP_MAX_REJECTED_SHARE is 0.3, run where it is 0.1: the run's 0.1 applies, a given param wins."""
+    from airflow.dag_processing.dagbag import DagBag
+    from airflow.serialization.serialized_objects import DagSerialization
+
+    monkeypatch.setenv("DMP_MAX_REJECTED_SHARE", "0.3")
+    monkeypatch.setenv("DMP_MIN_TAGGED_SHARE", "0.9")
+    dag = DagBag(dag_folder=str(DAGS_DIR / "audience_daily.py")).dags["audience_daily"]
+    stored = DagSerialization.from_dict(DagSerialization.to_dict(dag))  # what the scheduler makes runs from
+    monkeypatch.setenv("DMP_MAX_REJECTED_SHARE", "0.1")
+    monkeypatch.setenv("DMP_MIN_TAGGED_SHARE", "0.4")
+    run_params = stored.params.dump()
+    for task_id in ("validate_events", "gate_tagged_events"):
+        task = dag.get_task(task_id)
+        settings = task.prepare({"params": run_params})
+        assert (settings.max_rejected_share, settings.min_tagged_share) == (0.1, 0.4), task_id
+        given = task.prepare({"params": {**run_params, "min_tagged_share": 0.25}})
+        assert (given.max_rejected_share, given.min_tagged_share) == (0.1, 0.25), task_id
+
+
+def test_the_training_dags_parameters_default_to_the_training_defaults(dag_bag):
+    import dataclasses
+
+    from dmp.tagging.training import DEFAULT_TRAINING, USER_PARAMETERS
+
+    params = dag_bag.dags["train_semantic_model"].params.dump()
+    assert params == {name: getattr(DEFAULT_TRAINING, name) for name in USER_PARAMETERS}
+    assert set(USER_PARAMETERS) <= {field.name for field in dataclasses.fields(DEFAULT_TRAINING)}

@@ -3,7 +3,8 @@
 `make airflow`, `dmp run`, `dmp airflow ...` and the tests all start Airflow through
 `airflow_environment()`, so they share one Airflow home inside the repo (`var/airflow`, SQLite
 metadata), the project's DAGs and plugins, no example DAGs, and the connections
-`cassandra_default` and `spark_default` derived from the same settings the CLI uses.
+`cassandra_default` and `spark_default` derived from the same settings the CLI uses
+(`dmp.orchestration.connections`, which also reads them back for the tasks' jobs).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import sys
 from pathlib import Path
 
 from dmp.errors import ServiceError
+from dmp.orchestration.connections import cassandra_connection, spark_connection
 from dmp.services.java import java17_environment
 from dmp.settings import Settings
 
@@ -30,13 +32,6 @@ def airflow_environment(settings: Settings, base: dict[str, str] | None = None) 
     """A full process environment for running Airflow commands against the project."""
     env = java17_environment(base)
     python = str(venv_bin() / "python")
-    cassandra = {
-        "conn_type": "cassandra",
-        "host": ",".join(settings.cassandra_hosts),
-        "port": settings.cassandra_port,
-        "schema": settings.keyspace,
-    }
-    spark = {"conn_type": "spark", "host": settings.spark_master}
     env.update(
         {
             "DMP_HOME": str(settings.home),
@@ -48,13 +43,14 @@ def airflow_environment(settings: Settings, base: dict[str, str] | None = None) 
             "AIRFLOW__CORE__DEFAULT_TIMEZONE": "utc",
             "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{settings.airflow_home / 'airflow.db'}",
             "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": "admin:admin",
-            "AIRFLOW_CONN_CASSANDRA_DEFAULT": json.dumps(cassandra),
-            "AIRFLOW_CONN_SPARK_DEFAULT": json.dumps(spark),
             "PYSPARK_PYTHON": python,
             "PYSPARK_DRIVER_PYTHON": python,
             "PATH": f"{venv_bin()}{os.pathsep}{env.get('PATH', '')}",
         }
     )
+    # A connection the environment already defines is the operator's choice and stays.
+    env.setdefault("AIRFLOW_CONN_CASSANDRA_DEFAULT", json.dumps(cassandra_connection(settings)))
+    env.setdefault("AIRFLOW_CONN_SPARK_DEFAULT", json.dumps(spark_connection(settings)))
     return env
 
 
