@@ -13,17 +13,19 @@ from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 VALIDITY = dt.timedelta(days=2)
+# RSA, not EC: the node's TLS (BoringSSL) refused the Java client's P-256 certificate with WRONG_CURVE.
+RSA_KEY_BITS = 2048
 LOOPBACK_NAMES = (x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1")))
 
 
 @dataclass(frozen=True)
 class Issued:
-    key: ec.EllipticCurvePrivateKey
+    key: rsa.RSAPrivateKey
     certificate: x509.Certificate
 
     def write_pem(self, folder: Path, name: str) -> tuple[Path, Path]:
@@ -34,6 +36,10 @@ class Issued:
         key_file.write_bytes(self.key.private_bytes(
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
         return cert_file, key_file
+
+
+def _new_key() -> rsa.RSAPrivateKey:
+    return rsa.generate_private_key(public_exponent=65537, key_size=RSA_KEY_BITS)
 
 
 def _certificate(subject: str, key, issuer: Issued | None, extensions) -> x509.Certificate:
@@ -49,13 +55,13 @@ def _certificate(subject: str, key, issuer: Issued | None, extensions) -> x509.C
 
 
 def new_ca(subject: str) -> Issued:
-    key = ec.generate_private_key(ec.SECP256R1())
+    key = _new_key()
     return Issued(key, _certificate(subject, key, None, [(x509.BasicConstraints(ca=True, path_length=0), True)]))
 
 
 def issue(ca: Issued, subject: str, usage, names=()) -> Issued:
     """A leaf certificate signed by `ca` for `usage` (server or client auth), valid for `names`."""
-    key = ec.generate_private_key(ec.SECP256R1())
+    key = _new_key()
     extensions = [(x509.BasicConstraints(ca=False, path_length=None), True), (x509.ExtendedKeyUsage([usage]), False)]
     if names:
         extensions.append((x509.SubjectAlternativeName(list(names)), False))

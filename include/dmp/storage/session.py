@@ -68,8 +68,6 @@ def ssl_context(tls: CassandraTls):
 
 def _refusal(settings: Settings, error) -> str:
     """What to check, from why each contact point refused the connection (NoHostAvailable.errors)."""
-    import ssl
-
     from cassandra import AuthenticationFailed
 
     reasons = list(error.errors.values())
@@ -79,7 +77,8 @@ def _refusal(settings: Settings, error) -> str:
                     "(or DMP_CASSANDRA_PASSWORD_FILE).")
         return (f"it refused user {settings.cassandra_auth.username!r}: check the password "
                 "(DMP_CASSANDRA_PASSWORD or DMP_CASSANDRA_PASSWORD_FILE) and that the role exists and may log in.")
-    if any(isinstance(reason, ssl.SSLError) for reason in reasons):
+    # The driver re-raises a failed handshake as a plain OSError that keeps OpenSSL's "[SSL: ...]" reason.
+    if any("[SSL" in str(reason) for reason in reasons):
         return (f"the TLS handshake failed ({reasons[0]}): check DMP_CASSANDRA_SSL_CA (the CA that signed the "
                 "nodes' certificates), DMP_CASSANDRA_SSL_VERIFY_HOSTNAME, and whether the nodes use TLS at all.")
     hint = "" if settings.cassandra_tls else " If the cluster requires TLS, set DMP_CASSANDRA_SSL=on."
@@ -94,7 +93,8 @@ def cassandra_session(settings: Settings, keyspace: str | None = None) -> Iterat
 
     cluster = _cluster(settings)
     try:
-        session = cluster.connect(keyspace)
+        with _quiet_driver():
+            session = cluster.connect(keyspace)
     except NoHostAvailable as error:
         cluster.shutdown()
         where = ", ".join(f"{host}:{settings.cassandra_port}" for host in settings.cassandra_hosts)
@@ -110,16 +110,25 @@ def release_version(settings: Settings, timeout: float = 3.0) -> str | None:
     from cassandra.cluster import NoHostAvailable, OperationTimedOut
 
     # A node that is still starting refuses connections: expected while polling, not worth a warning.
-    driver_log = logging.getLogger("cassandra")
-    previous_level = driver_log.level
-    driver_log.setLevel(logging.CRITICAL)
     cluster = _cluster(settings, connect_timeout=timeout)
     try:
-        session = cluster.connect()
-        row = session.execute("SELECT release_version FROM system.local", timeout=timeout).one()
+        with _quiet_driver():
+            session = cluster.connect()
+            row = session.execute("SELECT release_version FROM system.local", timeout=timeout).one()
         return row.release_version
     except (NoHostAvailable, OperationTimedOut, OSError):
         return None
     finally:
         cluster.shutdown()
+
+
+@contextmanager
+def _quiet_driver() -> Iterator[None]:
+    """Silence the driver's own warnings (a traceback per refused host) while the caller handles the refusal."""
+    driver_log = logging.getLogger("cassandra")
+    previous_level = driver_log.level
+    driver_log.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
         driver_log.setLevel(previous_level)

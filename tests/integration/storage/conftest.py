@@ -27,7 +27,10 @@ DEFAULT_SUPERUSER = ("cassandra", "cassandra")  # what PasswordAuthenticator cre
 TEST_ROLE = "dmp_tester"
 SECURED_KEYSPACE = "dmp_secured_test"
 DEFAULT_FREE_PORT_BASE = 18400
-SECURED_START_TIMEOUT_SECONDS = 120
+SECURED_START_TIMEOUT_SECONDS = 180
+SECURITY_SETTINGS = ("DMP_CASSANDRA_USERNAME", "DMP_CASSANDRA_PASSWORD", "DMP_CASSANDRA_PASSWORD_FILE",
+                     "DMP_CASSANDRA_SSL", "DMP_CASSANDRA_SSL_CA", "DMP_CASSANDRA_SSL_CERT", "DMP_CASSANDRA_SSL_KEY",
+                     "DMP_CASSANDRA_SSL_VERIFY_HOSTNAME")
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,8 @@ def _create_test_role(superuser: Settings, password: str) -> None:
         session.execute(f"CREATE KEYSPACE IF NOT EXISTS {SECURED_KEYSPACE} WITH replication = "
                         f"{superuser.replication.as_cql()}")
         session.execute(f"GRANT ALL PERMISSIONS ON KEYSPACE {SECURED_KEYSPACE} TO {TEST_ROLE}")
+        # So the tests can see how the role's own connections came in (user, TLS).
+        session.execute(f"GRANT SELECT ON TABLE system_views.clients TO {TEST_ROLE}")
 
 
 @pytest.fixture(scope="session")
@@ -87,7 +92,8 @@ def secured_cluster(settings, tmp_path_factory) -> SecuredCluster:
     tls_material.write_node_stores(ca, tls_material.server(ca), node_tls / "node-keystore.p12",
                                    node_tls / "node-truststore.p12", NODE_STORE_PASSWORD)
 
-    base = {key: value for key, value in os.environ.items() if not key.startswith("DMP_CASSANDRA_")}
+    # The project's login and TLS settings, if any, are not the secured node's.
+    base = {key: value for key, value in os.environ.items() if key not in SECURITY_SETTINGS}
     superuser_password_file = _write_secret(var_dir / "superuser-password", DEFAULT_SUPERUSER[1])
     superuser = load(_secured_env(base, var_dir, pki_dir, DEFAULT_SUPERUSER[0], superuser_password_file))
     node = CassandraNode(superuser, variant=settings.home / SECURED_VARIANT)
