@@ -31,6 +31,10 @@ WRITE_CONF = {
 }
 
 
+# Connector settings that must not appear on a command line.
+SECRET_CONF_KEYS = ("spark.cassandra.auth.password",)
+
+
 def _prepare_process_environment() -> None:
     """Point the JVM launch at Java 17 and Python workers at this interpreter."""
     java_home = str(find_java17())
@@ -89,6 +93,15 @@ def spark_conf(settings: Settings) -> dict[str, str]:
     if settings.spark_master.startswith("local"):
         conf["spark.sql.shuffle.partitions"] = str(LOCAL_SHUFFLE_PARTITIONS)
     return conf
+
+
+def submit_conf(settings: Settings) -> dict[str, str]:
+    """What spark-submit gets on its command line: `spark_conf` without the password.
+
+    A command line is visible to every user of the machine (`ps`); the job's own session
+    (`build_spark_session`) reads the password from the settings in its environment instead.
+    """
+    return {key: value for key, value in spark_conf(settings).items() if key not in SECRET_CONF_KEYS}
 
 
 def read_table(spark, settings: Settings, table: str):

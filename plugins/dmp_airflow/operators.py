@@ -14,8 +14,8 @@ class DmpSparkSubmitOperator(SparkSubmitOperator):
     """Submit one of the project's `spark_jobs/<job>.py` with the platform's Spark configuration.
 
     The configuration (connector jars, Cassandra contact points, time zone, Arrow) comes from
-    `dmp.spark.spark_conf` at run time, not at parse time: it lists jar files on disk, and the DAG
-    file must stay free of I/O. `conf` given here overrides single settings. The master comes from
+    `dmp.spark.submit_conf` at run time, not at parse time: it lists jar files on disk, and the DAG
+    file must stay free of I/O; a Cassandra password stays off the command line (the job reads it). `conf` given here overrides single settings. The master comes from
     the `spark_default` connection (local[*] locally, a cluster master by configuration).
     When the job stops the day on its data (its figures under `step` say why), the task fails
     without retries and with that reason: retrying would meet the same data.
@@ -35,10 +35,10 @@ class DmpSparkSubmitOperator(SparkSubmitOperator):
 
         from dmp.pipeline.runs import stop_reason
         from dmp.settings import load
-        from dmp.spark import spark_conf
+        from dmp.spark import submit_conf
 
         settings = load(self._job_environment())
-        self.conf = {**spark_conf(settings), **(self.conf or {})}
+        self.conf = {**submit_conf(settings), **(self.conf or {})}
         started = time.time()
         try:
             super().execute(context)

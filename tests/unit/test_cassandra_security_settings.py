@@ -11,7 +11,7 @@ import tls_material
 
 from dmp.errors import ConfigError
 from dmp.settings import load
-from dmp.spark import cassandra_connection_conf
+from dmp.spark import cassandra_connection_conf, spark_conf, submit_conf
 from dmp.storage.session import ssl_context
 
 PASSWORD = "s3cret-Pa55"
@@ -110,3 +110,11 @@ def test_the_connector_gets_the_same_login_and_tls_as_java_stores(pki, tmp_path)
 def test_a_node_without_login_or_tls_gets_no_connector_security():
     conf = cassandra_connection_conf(load({}))
     assert not [key for key in conf if ".auth." in key or ".ssl." in key]
+
+
+def test_spark_submit_gets_no_password_on_its_command_line():
+    """The job's own session reads the password from the settings; a command line is visible in `ps`."""
+    settings = load({"DMP_CASSANDRA_USERNAME": "dmp", "DMP_CASSANDRA_PASSWORD": PASSWORD})
+    submitted = submit_conf(settings)
+    assert submitted["spark.cassandra.auth.username"] == "dmp"
+    assert PASSWORD not in submitted.values() and PASSWORD in spark_conf(settings).values()
