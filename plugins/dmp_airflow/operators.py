@@ -15,8 +15,9 @@ class DmpSparkSubmitOperator(SparkSubmitOperator):
 
     The configuration (connector jars, Cassandra contact points, time zone, Arrow) comes from
     `dmp.spark.submit_conf` at run time, not at parse time: it lists jar files on disk, and the DAG
-    file must stay free of I/O; a Cassandra password stays off the command line (the job reads it). `conf` given here overrides single settings. The master comes from
-    the `spark_default` connection (local[*] locally, a cluster master by configuration).
+    file must stay free of I/O; a Cassandra password stays off the command line (the job reads it
+    from the settings). `conf` given here overrides single settings. The master comes from the
+    `spark_default` connection (local[*] locally, a cluster master by configuration).
     When the job stops the day on its data (its figures under `step` say why), the task fails
     without retries and with that reason: retrying would meet the same data.
     """

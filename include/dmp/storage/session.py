@@ -80,7 +80,8 @@ def _refusal(settings: Settings, error) -> str:
     # The driver re-raises a failed handshake as a plain OSError that keeps OpenSSL's "[SSL: ...]" reason.
     if any("[SSL" in str(reason) for reason in reasons):
         return (f"the TLS handshake failed ({reasons[0]}): check DMP_CASSANDRA_SSL_CA (the CA that signed the "
-                "nodes' certificates), DMP_CASSANDRA_SSL_VERIFY_HOSTNAME, and whether the nodes use TLS at all.")
+                "nodes' certificates), DMP_CASSANDRA_SSL_VERIFY_HOSTNAME, DMP_CASSANDRA_SSL_CERT and "
+                "DMP_CASSANDRA_SSL_KEY when the nodes require a client certificate, and whether they use TLS at all.")
     hint = "" if settings.cassandra_tls else " If the cluster requires TLS, set DMP_CASSANDRA_SSL=on."
     return (f"it does not answer. Start the local node with `dmp services up` (or check DMP_CASSANDRA_HOSTS / "
             f"DMP_CASSANDRA_PORT).{hint} Driver said: {error}")

@@ -52,7 +52,7 @@ def test_a_client_without_tls_is_refused(secured_cluster):
 
 def test_a_tls_client_without_a_certificate_is_refused(secured_cluster):
     tls = dataclasses.replace(secured_cluster.settings.cassandra_tls, cert_file=None, key_file=None)
-    with pytest.raises(ServiceError, match="Cassandra at 127.0.0.1"):
+    with pytest.raises(ServiceError, match="DMP_CASSANDRA_SSL_CERT and DMP_CASSANDRA_SSL_KEY when the nodes require"):
         with cassandra_session(dataclasses.replace(secured_cluster.settings, cassandra_tls=tls)):
             pass
 
