@@ -41,6 +41,10 @@ RUN_PARAMETERS = {
     "min_tagged_share": "DMP_MIN_TAGGED_SHARE",
     "max_lateness_hours": "DMP_MAX_LATENESS_HOURS",
 }
+_ON = ("1", "on", "true", "yes")
+_OFF = ("0", "off", "false", "no")
+PASSWORD_FILE_SETTING = "DMP_CASSANDRA_PASSWORD_FILE"
+TLS_FILE_SETTINGS = ("DMP_CASSANDRA_SSL_CA", "DMP_CASSANDRA_SSL_CERT", "DMP_CASSANDRA_SSL_KEY")
 
 
 def _project_home() -> Path:
@@ -83,6 +87,25 @@ def parse_replication(text: str) -> Replication:
 
 
 @dataclass(frozen=True)
+class CassandraCredentials:
+    """Username and password for Cassandra's PasswordAuthenticator; the password never shows in a repr."""
+
+    username: str
+    password: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class CassandraTls:
+    """TLS to Cassandra: the CA that signed the nodes' certificates (None: the system's CAs),
+    an optional client certificate and key (PEM), and whether node host names are checked."""
+
+    ca_file: Path | None
+    cert_file: Path | None
+    key_file: Path | None
+    verify_hostname: bool
+
+
+@dataclass(frozen=True)
 class Settings:
     """A resolved view of the environment; build it with `load()`."""
 
@@ -111,6 +134,8 @@ class Settings:
     cassandra_port: int
     cassandra_storage_port: int
     cassandra_heap: str
+    cassandra_auth: CassandraCredentials | None
+    cassandra_tls: CassandraTls | None
     keyspace: str
     replication: Replication
     events_ttl_days: int
@@ -195,6 +220,74 @@ def _optional_file(env: dict[str, str], name: str, default: Path) -> Path | None
     return default if default.is_file() else None
 
 
+def _switch_setting(env: dict[str, str], name: str, default: bool) -> bool:
+    raw = (env.get(name) or "").strip().lower()
+    if not raw:
+        return default
+    if raw in _ON or raw in _OFF:
+        return raw in _ON
+    raise ConfigError(f"{name}={env[name]!r} must be on or off.")
+
+
+def _existing_file(env: dict[str, str], name: str) -> Path | None:
+    """The file a setting names, which must exist; None when the setting is not given."""
+    if not env.get(name):
+        return None
+    path = Path(env[name]).expanduser()
+    if not path.is_file():
+        raise ConfigError(f"{name}={env[name]!r}: no such file. Give the path of an existing file or unset {name}.")
+    return path
+
+
+def _cassandra_password(env: dict[str, str]) -> str | None:
+    """The password from DMP_CASSANDRA_PASSWORD or, kept out of the environment, DMP_CASSANDRA_PASSWORD_FILE."""
+    password_file = _existing_file(env, PASSWORD_FILE_SETTING)
+    if password_file is None:
+        return env.get("DMP_CASSANDRA_PASSWORD") or None
+    if env.get("DMP_CASSANDRA_PASSWORD"):
+        raise ConfigError("DMP_CASSANDRA_PASSWORD and DMP_CASSANDRA_PASSWORD_FILE are both set: keep one.")
+    try:
+        password = password_file.read_text().rstrip("\r\n")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{PASSWORD_FILE_SETTING}={str(password_file)!r} cannot be read: "
+                          f"{error.__class__.__name__}.") from None
+    if not password:
+        raise ConfigError(f"{PASSWORD_FILE_SETTING}={str(password_file)!r} is empty: write the password in it.")
+    return password
+
+
+def _cassandra_auth(env: dict[str, str]) -> CassandraCredentials | None:
+    """Credentials when a username is set; a password without a username (or the reverse) is an error."""
+    username = (env.get("DMP_CASSANDRA_USERNAME") or "").strip()
+    password = _cassandra_password(env)
+    if username and password:
+        return CassandraCredentials(username, password)
+    if username:
+        raise ConfigError(f"DMP_CASSANDRA_USERNAME={username!r} has no password: "
+                          f"set DMP_CASSANDRA_PASSWORD or {PASSWORD_FILE_SETTING}.")
+    if password:
+        raise ConfigError("A Cassandra password is set but DMP_CASSANDRA_USERNAME is not: "
+                          "set the user it belongs to.")
+    return None
+
+
+def _cassandra_tls(env: dict[str, str]) -> CassandraTls | None:
+    """TLS settings when DMP_CASSANDRA_SSL is on; TLS files given while it is off are an error, not ignored."""
+    files = {name: _existing_file(env, name) for name in TLS_FILE_SETTINGS}
+    verify_hostname = _switch_setting(env, "DMP_CASSANDRA_SSL_VERIFY_HOSTNAME", True)
+    if not _switch_setting(env, "DMP_CASSANDRA_SSL", False):
+        given = [name for name, path in files.items() if path]
+        if given:
+            raise ConfigError(f"{', '.join(given)} set but DMP_CASSANDRA_SSL is off: "
+                              "set DMP_CASSANDRA_SSL=on to use TLS.")
+        return None
+    cert, key = files["DMP_CASSANDRA_SSL_CERT"], files["DMP_CASSANDRA_SSL_KEY"]
+    if (cert is None) != (key is None):
+        raise ConfigError("DMP_CASSANDRA_SSL_CERT and DMP_CASSANDRA_SSL_KEY go together: "
+                          "set both (the client certificate and its key, PEM) or neither.")
+    return CassandraTls(files["DMP_CASSANDRA_SSL_CA"], cert, key, verify_hostname)
+
+
 def run_overrides(params: Mapping[str, object]) -> dict[str, str]:
     """The settings a run's parameters override, for `load(overrides=...)`: only the ones given.
 
@@ -259,6 +352,8 @@ def load(env: Mapping[str, str] | None = None, *, overrides: Mapping[str, str] |
         cassandra_port=_int_setting(env, "DMP_CASSANDRA_PORT", 9042),
         cassandra_storage_port=_int_setting(env, "DMP_CASSANDRA_STORAGE_PORT", 7000),
         cassandra_heap=env.get("DMP_CASSANDRA_HEAP") or DEFAULT_CASSANDRA_HEAP,
+        cassandra_auth=_cassandra_auth(env),
+        cassandra_tls=_cassandra_tls(env),
         keyspace=env.get("DMP_KEYSPACE") or DEFAULT_KEYSPACE,
         replication=parse_replication(env.get("DMP_REPLICATION") or "SimpleStrategy:1"),
         events_ttl_days=_int_setting(env, "DMP_EVENTS_TTL_DAYS", DEFAULT_EVENTS_TTL_DAYS),

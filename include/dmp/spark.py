@@ -2,8 +2,9 @@
 
 Local by default (`local[*]`), a cluster by configuration (`DMP_SPARK_MASTER`, or the master that
 spark-submit was given), always with the Spark Cassandra Connector on the classpath and pointed at
-the configured contact points. Spark 3.5 needs Java 17 and its Python workers must run the venv's
-interpreter; both are arranged here so callers never think about it.
+the configured contact points, with the same credentials and TLS as the Python driver. Spark 3.5
+needs Java 17 and its Python workers must run the venv's interpreter; both are arranged here so
+callers never think about it.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import os
 import sys
 
+from dmp.services import java_stores
 from dmp.services.jars import connector_jars
 from dmp.services.java import find_java17
 from dmp.settings import Settings, launched_by_spark_submit, load
@@ -29,6 +31,10 @@ WRITE_CONF = {
 }
 
 
+# Connector settings that must not appear on a command line.
+SECRET_CONF_KEYS = ("spark.cassandra.auth.password",)
+
+
 def _prepare_process_environment() -> None:
     """Point the JVM this process launches at Java 17 and its Python workers at this interpreter."""
     os.environ["JAVA_HOME"] = str(find_java17())
@@ -36,13 +42,44 @@ def _prepare_process_environment() -> None:
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
 
 
+def cassandra_connection_conf(settings: Settings) -> dict[str, str]:
+    """The connector's contact points, credentials and TLS (Spark redacts `*password*` values in its UI and logs).
+
+    The connector checks the nodes' certificate chain but not their host names (connector 3.5.1 has
+    no setting for it), so DMP_CASSANDRA_SSL_VERIFY_HOSTNAME applies to the Python driver only.
+    """
+    conf = {
+        "spark.cassandra.connection.host": ",".join(settings.cassandra_hosts),
+        "spark.cassandra.connection.port": str(settings.cassandra_port),
+    }
+    if settings.cassandra_auth:
+        conf["spark.cassandra.auth.username"] = settings.cassandra_auth.username
+        conf["spark.cassandra.auth.password"] = settings.cassandra_auth.password
+    tls = settings.cassandra_tls
+    if tls:
+        conf["spark.cassandra.connection.ssl.enabled"] = "true"
+    if tls and tls.ca_file:
+        conf.update({
+            "spark.cassandra.connection.ssl.trustStore.path": str(java_stores.truststore(settings, tls)),
+            "spark.cassandra.connection.ssl.trustStore.password": java_stores.STORE_PASSWORD,
+            "spark.cassandra.connection.ssl.trustStore.type": java_stores.STORE_TYPE,
+        })
+    if tls and tls.cert_file:
+        conf.update({
+            "spark.cassandra.connection.ssl.clientAuth.enabled": "true",
+            "spark.cassandra.connection.ssl.keyStore.path": str(java_stores.keystore(settings, tls)),
+            "spark.cassandra.connection.ssl.keyStore.password": java_stores.STORE_PASSWORD,
+            "spark.cassandra.connection.ssl.keyStore.type": java_stores.STORE_TYPE,
+        })
+    return conf
+
+
 def spark_conf(settings: Settings) -> dict[str, str]:
     """The Spark configuration the platform runs with (also given to spark-submit)."""
     jars = ",".join(str(jar) for jar in connector_jars(settings).jars())
     conf = {
         "spark.jars": jars,
-        "spark.cassandra.connection.host": ",".join(settings.cassandra_hosts),
-        "spark.cassandra.connection.port": str(settings.cassandra_port),
+        **cassandra_connection_conf(settings),
         "spark.sql.extensions": "com.datastax.spark.connector.CassandraSparkExtensions",
         "spark.sql.catalog.cassandra": "com.datastax.spark.connector.datasource.CassandraCatalog",
         "spark.sql.session.timeZone": "UTC",
@@ -54,6 +91,15 @@ def spark_conf(settings: Settings) -> dict[str, str]:
     if settings.spark_master.startswith("local"):
         conf["spark.sql.shuffle.partitions"] = str(LOCAL_SHUFFLE_PARTITIONS)
     return conf
+
+
+def submit_conf(settings: Settings) -> dict[str, str]:
+    """What spark-submit gets on its command line: `spark_conf` without the password.
+
+    A command line is visible to every user of the machine (`ps`); the job's own session
+    (`build_spark_session`) reads the password from the settings in its environment instead.
+    """
+    return {key: value for key, value in spark_conf(settings).items() if key not in SECRET_CONF_KEYS}
 
 
 def read_table(spark, settings: Settings, table: str):

@@ -23,7 +23,8 @@ class DmpSparkSubmitOperator(SparkSubmitOperator):
     points, port, credentials and TLS extras when set) and the master of `conn_id` (which is also
     spark-submit's), then the run parameters that were given (`dmp.settings.RUN_PARAMETERS`), then
     `env_vars`. The Spark configuration (connector jars, Cassandra endpoints, time zone, Arrow)
-    comes from `dmp.spark.spark_conf` of those settings; `conf` given here overrides single keys.
+    comes from `dmp.spark.submit_conf` of those settings (a Cassandra password stays off the command
+    line: the job reads it from its settings); `conf` given here overrides single keys.
     When the job stops the day on its data (its figures under `step` say why), the task fails
     without retries and with that reason: retrying would meet the same data.
     """
@@ -53,13 +54,13 @@ class DmpSparkSubmitOperator(SparkSubmitOperator):
 
     def prepare(self, context: Any) -> Settings:
         """Point spark-submit (application, conf, env_vars, driver memory) at the job's settings; those settings."""
-        from dmp.spark import spark_conf
+        from dmp.spark import submit_conf
 
         overrides = self.job_overrides(context.get("params") or {})
         settings = load(overrides=overrides)
         self.application = str(settings.home / "spark_jobs" / f"{self.job}.py")
         self.env_vars = overrides
-        self.conf = {**spark_conf(settings), **(self.conf or {})}
+        self.conf = {**submit_conf(settings), **(self.conf or {})}
         self._driver_memory = self._driver_memory or settings.spark_driver_memory
         return settings
 

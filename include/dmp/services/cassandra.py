@@ -2,8 +2,10 @@
 
 The node is a plain `CassandraDaemon` JVM on Java 17, with the jars Maven copied (see `jars.py`),
 the committed `services/cassandra/cassandra.yaml` and `logback.xml`, and its data and logs under
-`var/cassandra`. "Ready" means a CQL query is answered, not that the process exists. Starting a
-running node is a no-op; a failed start says why, with the log's path and last lines.
+`var/cassandra`. A variant (such as `secured.yaml`: authentication and TLS) lists only the keys it
+changes; the node then runs the base file with those keys replaced, written into its data folder.
+"Ready" means a CQL query is answered, not that the process exists. Starting a running node is a
+no-op; a failed start says why, with the log's path and last lines.
 """
 
 from __future__ import annotations
@@ -63,6 +65,11 @@ JVM17_FLAGS = (
 )
 # A lone node has no ring to wait for; the default 30 s delay only slows every start.
 SINGLE_NODE_RING_DELAY_MS = 1000
+# With PasswordAuthenticator, the default superuser is created this long after start (10 s by
+# default, to let a cluster's nodes agree first); a lone node has no one to wait for.
+SINGLE_NODE_SUPERUSER_SETUP_DELAY_MS = 0
+CONFIG_DIR = Path("services") / "cassandra"
+BASE_CONFIG = "cassandra.yaml"
 
 
 class State(enum.Enum):
@@ -87,10 +94,11 @@ class NodeStatus:
 
 
 class CassandraNode:
-    """The local node described by the settings."""
+    """The local node described by the settings; `variant`: a file of keys replacing the base config's."""
 
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, variant: Path | None = None):
         self.settings = settings
+        self.variant = variant
         self.data_dir = settings.cassandra_dir
         self.log_dir = settings.cassandra_dir / "logs"
         self.pid_file = settings.cassandra_dir / "cassandra.pid"
@@ -140,28 +148,42 @@ class CassandraNode:
                     f"or set {setting} to a free port."
                 )
 
+    def _config_file(self) -> Path:
+        """The base cassandra.yaml, or for a variant the base with the variant's keys replaced."""
+        import yaml
+
+        base = self.settings.home / CONFIG_DIR / BASE_CONFIG
+        if self.variant is None:
+            return base
+        config = {**yaml.safe_load(base.read_text()), **yaml.safe_load(self.variant.read_text())}
+        merged = self.data_dir / f"{self.variant.stem}-{BASE_CONFIG}"
+        header = f"# {BASE_CONFIG} with the keys of {self.variant}\n"
+        merged.write_text(header + yaml.safe_dump(config, sort_keys=False))
+        return merged
+
     def _command(self) -> list[str]:
         jars = cassandra_jars(self.settings).jars()
-        conf = self.settings.home / "services" / "cassandra"
+        conf = self.settings.home / CONFIG_DIR
         heap = self.settings.cassandra_heap
         return [
             str(find_java17() / "bin" / "java"),
             f"-Xms{heap}", f"-Xmx{heap}", *JVM17_FLAGS,
-            f"-Dcassandra.config=file://{conf / 'cassandra.yaml'}",
+            f"-Dcassandra.config=file://{self._config_file()}",
             f"-Dlogback.configurationFile={conf / 'logback.xml'}",
             f"-Dcassandra.logdir={self.log_dir}",
             f"-Dcassandra.storagedir={self.data_dir}",
             f"-Dcassandra.native_transport_port={self.settings.cassandra_port}",
             f"-Dcassandra.storage_port={self.settings.cassandra_storage_port}",
             f"-Dcassandra.ring_delay_ms={SINGLE_NODE_RING_DELAY_MS}",
+            f"-Dcassandra.superuser_setup_delay_ms={SINGLE_NODE_SUPERUSER_SETUP_DELAY_MS}",
             "-Dcassandra-foreground=yes",
             "-cp", os.pathsep.join(str(jar) for jar in jars),
             "org.apache.cassandra.service.CassandraDaemon",
         ]
 
     def _spawn(self) -> subprocess.Popen:
-        command = self._command()
         self.log_dir.mkdir(parents=True, exist_ok=True)
+        command = self._command()
         with self.stdout_log.open("ab") as out:
             process = subprocess.Popen(
                 command, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,

@@ -1,8 +1,9 @@
 """Connections to Cassandra through the DataStax Python driver.
 
-One place builds the driver's `Cluster` from the settings (contact points, port), so the CLI, the
-Airflow tasks and the tests all reach the same node the same way. Spark goes through the connector
-instead (see `dmp.spark`).
+One place builds the driver's `Cluster` from the settings (contact points, port, credentials, TLS),
+so the CLI, the Airflow tasks and the tests all reach the same node the same way. Spark goes through
+the connector instead (see `dmp.spark`). A refused login or a failed TLS handshake becomes one
+`ServiceError` line that names the setting to check, never the password.
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from dmp.errors import ServiceError
-from dmp.settings import Settings
+from dmp.errors import ConfigError, ServiceError
+from dmp.settings import CassandraTls, Settings
 
 CONNECT_TIMEOUT_SECONDS = 10
 REQUEST_TIMEOUT_SECONDS = 60
@@ -31,7 +32,59 @@ def _cluster(settings: Settings, connect_timeout: float = CONNECT_TIMEOUT_SECOND
         control_connection_timeout=connect_timeout,
         execution_profiles={EXEC_PROFILE_DEFAULT: profile},
         protocol_version=5,
+        auth_provider=_auth_provider(settings),
+        ssl_context=ssl_context(settings.cassandra_tls) if settings.cassandra_tls else None,
     )
+
+
+def _auth_provider(settings: Settings):
+    """PasswordAuthenticator credentials, or None for a node that lets everyone in."""
+    if settings.cassandra_auth is None:
+        return None
+    from cassandra.auth import PlainTextAuthProvider
+
+    return PlainTextAuthProvider(username=settings.cassandra_auth.username, password=settings.cassandra_auth.password)
+
+
+def ssl_context(tls: CassandraTls):
+    """A client TLS context that verifies the nodes' certificates (against `ca_file`, else the system's CAs)."""
+    import ssl
+
+    try:
+        context = ssl.create_default_context(cafile=str(tls.ca_file) if tls.ca_file else None)
+    except ssl.SSLError as error:
+        raise ConfigError(f"DMP_CASSANDRA_SSL_CA={str(tls.ca_file)!r} is not a PEM certificate file: {error}") from None
+    context.check_hostname = tls.verify_hostname
+    if tls.cert_file:
+        try:
+            context.load_cert_chain(str(tls.cert_file), str(tls.key_file))
+        except ssl.SSLError as error:
+            raise ConfigError(
+                f"DMP_CASSANDRA_SSL_CERT={str(tls.cert_file)!r} and DMP_CASSANDRA_SSL_KEY={str(tls.key_file)!r} "
+                f"are not a PEM certificate and its unencrypted key: {error}"
+            ) from None
+    return context
+
+
+def _refusal(settings: Settings, error) -> str:
+    """What to check, from why each contact point refused the connection (NoHostAvailable.errors)."""
+    from cassandra import AuthenticationFailed
+
+    reasons = list(error.errors.values())
+    if any(isinstance(reason, AuthenticationFailed) for reason in reasons):
+        if settings.cassandra_auth is None:
+            return ("it requires a username and password: set DMP_CASSANDRA_USERNAME and DMP_CASSANDRA_PASSWORD "
+                    "(or DMP_CASSANDRA_PASSWORD_FILE).")
+        return (f"it refused user {settings.cassandra_auth.username!r}: check the password "
+                "(DMP_CASSANDRA_PASSWORD or DMP_CASSANDRA_PASSWORD_FILE) and that the role exists and may log in.")
+    # The driver re-raises a failed handshake as a plain OSError that keeps OpenSSL's "[SSL: ...]" reason.
+    if any("[SSL" in str(reason) for reason in reasons):
+        return (f"the TLS handshake failed ({reasons[0]}): check DMP_CASSANDRA_SSL_CA (the CA that signed the "
+                "nodes' certificates), DMP_CASSANDRA_SSL_VERIFY_HOSTNAME, DMP_CASSANDRA_SSL_CERT and "
+                "DMP_CASSANDRA_SSL_KEY when the nodes require a client certificate, and whether they use TLS at all.")
+    hint = "" if settings.cassandra_tls else " If the cluster requires TLS, set DMP_CASSANDRA_SSL=on."
+    return (f"it does not answer. Start the local node with `dmp services up` (or check DMP_CASSANDRA_HOSTS / "
+            f"DMP_CASSANDRA_PORT).{hint} Driver said: {error}")
 
 
 @contextmanager
@@ -41,14 +94,12 @@ def cassandra_session(settings: Settings, keyspace: str | None = None) -> Iterat
 
     cluster = _cluster(settings)
     try:
-        session = cluster.connect(keyspace)
+        with _quiet_driver():
+            session = cluster.connect(keyspace)
     except NoHostAvailable as error:
         cluster.shutdown()
         where = ", ".join(f"{host}:{settings.cassandra_port}" for host in settings.cassandra_hosts)
-        raise ServiceError(
-            f"Cassandra does not answer at {where}. Start the local node with `dmp services up` "
-            f"(or check DMP_CASSANDRA_HOSTS / DMP_CASSANDRA_PORT). Driver said: {error}"
-        ) from None
+        raise ServiceError(f"Cassandra at {where}: {_refusal(settings, error)}") from None
     try:
         yield session
     finally:
@@ -60,16 +111,25 @@ def release_version(settings: Settings, timeout: float = 3.0) -> str | None:
     from cassandra.cluster import NoHostAvailable, OperationTimedOut
 
     # A node that is still starting refuses connections: expected while polling, not worth a warning.
-    driver_log = logging.getLogger("cassandra")
-    previous_level = driver_log.level
-    driver_log.setLevel(logging.CRITICAL)
     cluster = _cluster(settings, connect_timeout=timeout)
     try:
-        session = cluster.connect()
-        row = session.execute("SELECT release_version FROM system.local", timeout=timeout).one()
+        with _quiet_driver():
+            session = cluster.connect()
+            row = session.execute("SELECT release_version FROM system.local", timeout=timeout).one()
         return row.release_version
     except (NoHostAvailable, OperationTimedOut, OSError):
         return None
     finally:
         cluster.shutdown()
+
+
+@contextmanager
+def _quiet_driver() -> Iterator[None]:
+    """Silence the driver's own warnings (a traceback per refused host) while the caller handles the refusal."""
+    driver_log = logging.getLogger("cassandra")
+    previous_level = driver_log.level
+    driver_log.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
         driver_log.setLevel(previous_level)
