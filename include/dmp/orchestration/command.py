@@ -11,7 +11,7 @@ import subprocess
 from dmp import settings as settings_module
 from dmp.dates import parse_day
 from dmp.errors import InputError
-from dmp.orchestration.airflow_env import airflow_environment, migrate_airflow_db, run_airflow, venv_bin
+from dmp.orchestration.airflow_env import airflow_environment, airflow_executable, migrate_airflow_db, run_airflow
 from dmp.pipeline.runs import day_stop_reasons
 from dmp.settings import Settings
 
@@ -64,10 +64,11 @@ def parse_params(items: list[str]) -> dict:
 
 def run_dag_test(settings: Settings, dag_id: str, day: dt.date, params: dict | None = None) -> int:
     """`airflow dags test` for one day: task progress on the console, the full output in a log file."""
+    airflow = airflow_executable()
     log_path = settings.runs_dir / day.isoformat() / f"airflow-{dag_id}.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     print(f"running {dag_id} for {day} (airflow dags test; full log in {log_path})")
-    command = [str(venv_bin() / "airflow"), "dags", "test", dag_id, day.isoformat()]
+    command = [str(airflow), "dags", "test", dag_id, day.isoformat()]
     if params:
         command += ["--conf", json.dumps(params)]
     with log_path.open("w") as log_file, subprocess.Popen(

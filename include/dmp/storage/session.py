@@ -8,14 +8,17 @@ instead (see `dmp.spark`).
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from dmp.errors import ServiceError
+from dmp.errors import ConfigError, ServiceError
 from dmp.settings import Settings
 
 CONNECT_TIMEOUT_SECONDS = 10
 REQUEST_TIMEOUT_SECONDS = 60
+# The server's own words in a driver error: `Error from server: code=2200 [Invalid query] message="..."`.
+_SERVER_MESSAGE_RE = re.compile(r'message="(.*)"')
 
 
 def _cluster(settings: Settings, connect_timeout: float = CONNECT_TIMEOUT_SECONDS):
@@ -53,6 +56,24 @@ def cassandra_session(settings: Settings, keyspace: str | None = None) -> Iterat
         yield session
     finally:
         cluster.shutdown()
+
+
+def prepare(session, statement: str, keyspace: str):
+    """`session.prepare(statement)`; a keyspace or table that does not exist is a clear error.
+
+    Preparing is where a never-migrated keyspace shows first, so every statement of the platform
+    is prepared here and that case tells the user to migrate instead of showing a traceback.
+    """
+    from cassandra import InvalidRequest
+
+    try:
+        return session.prepare(statement)
+    except InvalidRequest as error:
+        found = _SERVER_MESSAGE_RE.search(str(error))
+        raise ConfigError(
+            f"{found.group(1) if found else error} in keyspace {keyspace}: its schema is not migrated. "
+            "Run `dmp schema migrate` (or point DMP_KEYSPACE at the platform's keyspace)."
+        ) from None
 
 
 def release_version(settings: Settings, timeout: float = 3.0) -> str | None:

@@ -1,0 +1,92 @@
+"""Errors a user can cause end in one line that says what to do, and exit 1: never a traceback.
+
+Each case runs the command through `dmp.cli.main` as a user would type it; the cases that need
+a Cassandra node are in `tests/integration/storage/test_cli_errors.py`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import socket
+
+import pytest
+
+from dmp.cli import main
+from dmp.orchestration import airflow_env
+
+DAY = "2026-11-01"
+
+
+def one_error_line(capsys) -> str:
+    """The single line a failed command printed on stderr (and nothing on stdout)."""
+    out, err = capsys.readouterr()
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("dmp: error: "), err
+    assert "Traceback" not in out + err
+    return lines[0]
+
+
+@pytest.fixture()
+def runs_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("DMP_RUNS_DIR", str(tmp_path / "runs"))
+    (tmp_path / "runs" / DAY).mkdir(parents=True)
+    return tmp_path / "runs" / DAY
+
+
+def test_runs_show_on_half_written_figures_says_to_run_the_day_again(runs_dir, capsys):
+    (runs_dir / "validate_events.json").write_text('{"date": "2026-11-01", "read": 10, "acc')
+    assert main(["runs", "show", DAY]) == 1
+    line = one_error_line(capsys)
+    assert "validate_events.json is not valid JSON" in line and f"dmp run {DAY}" in line
+
+
+def test_runs_show_on_a_half_written_gate_file_says_which_file(runs_dir, capsys):
+    (runs_dir / "validate_events.json").write_text('{"read": 1, "accepted": 1, "quarantined": 0}')
+    (runs_dir / "gate_raw_events.json").write_text('{"success": tr')
+    assert main(["runs", "show", DAY]) == 1
+    assert "gate_raw_events.json is not valid JSON" in one_error_line(capsys)
+
+
+def test_runs_show_on_figures_without_the_counts_says_what_is_missing(runs_dir, capsys):
+    (runs_dir / "validate_events.json").write_text('{"date": "2026-11-01", "read": 10}')
+    assert main(["runs", "show", DAY]) == 1
+    line = one_error_line(capsys)
+    assert "lacks accepted, quarantined" in line and f"dmp run {DAY}" in line
+
+
+def test_a_step_summary_is_replaced_whole(runs_dir, capsys):
+    from dmp.pipeline.runs import write_step_summary
+    from dmp.settings import load
+
+    write_step_summary(load(), dt.date.fromisoformat(DAY), "validate_events", {"read": 2, "accepted": 1, "quarantined": 1})
+    assert main(["runs", "show", DAY]) == 0
+    assert sorted(path.name for path in runs_dir.iterdir()) == ["validate_events.json"], "no partial file left"
+
+
+@pytest.fixture()
+def no_airflow(tmp_path, monkeypatch):
+    """An environment whose venv has no `airflow` (a venv built without the requirements)."""
+    monkeypatch.setattr(airflow_env, "venv_bin", lambda: tmp_path / "empty-venv-bin")
+    monkeypatch.setenv("DMP_RUNS_DIR", str(tmp_path / "runs"))
+
+
+@pytest.mark.parametrize("argv", [["run", DAY], ["airflow", "dags", "list"]])
+def test_a_missing_airflow_binary_says_to_run_setup(no_airflow, argv, capsys):
+    assert main(argv) == 1
+    line = one_error_line(capsys)
+    assert "airflow is missing" in line and "make setup" in line
+
+
+def test_estimate_with_no_days_says_how_many_to_give(capsys):
+    assert main(["audience", "estimate", "music", "--days", "0"]) == 1
+    assert "--days 0: give the number of days" in one_error_line(capsys)
+
+
+def test_estimate_on_a_node_that_is_down_says_to_start_it(monkeypatch, capsys):
+    with socket.socket() as probe:  # a port where nothing listens
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("DMP_CASSANDRA_PORT", str(port))
+    assert main(["audience", "estimate", "music", "--until", DAY]) == 1
+    line = one_error_line(capsys)
+    assert f"Cassandra does not answer at 127.0.0.1:{port}" in line and "dmp services up" in line
