@@ -7,7 +7,10 @@ a Cassandra node are in `tests/integration/storage/test_cli_errors.py`.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import socket
+import subprocess
+import sys
 
 import pytest
 
@@ -82,11 +85,14 @@ def test_estimate_with_no_days_says_how_many_to_give(capsys):
     assert "--days 0: give the number of days" in one_error_line(capsys)
 
 
-def test_estimate_on_a_node_that_is_down_says_to_start_it(monkeypatch, capsys):
+def test_estimate_on_a_node_that_is_down_says_to_start_it():
+    """In a process of its own: the driver's logging, which `cli.main` configures, must add no traceback."""
     with socket.socket() as probe:  # a port where nothing listens
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    monkeypatch.setenv("DMP_CASSANDRA_PORT", str(port))
-    assert main(["audience", "estimate", "music", "--until", DAY]) == 1
-    line = one_error_line(capsys)
-    assert f"Cassandra does not answer at 127.0.0.1:{port}" in line and "dmp services up" in line
+    done = subprocess.run([sys.executable, "-m", "dmp.cli", "audience", "estimate", "music", "--until", DAY],
+                          env={**os.environ, "DMP_CASSANDRA_PORT": str(port)}, capture_output=True, text=True)
+    lines = done.stderr.strip().splitlines()
+    assert done.returncode == 1 and not done.stdout and len(lines) == 1, done.stderr
+    assert lines[0].startswith(f"dmp: error: Cassandra does not answer at 127.0.0.1:{port}")
+    assert "dmp services up" in lines[0]

@@ -38,13 +38,29 @@ def _cluster(settings: Settings, connect_timeout: float = CONNECT_TIMEOUT_SECOND
 
 
 @contextmanager
+def _driver_quiet() -> Iterator[None]:
+    """Silence the driver's own logging, which prints a traceback for every failed connection attempt.
+
+    A node that is down or still starting is reported once, by the caller (an error or a poll).
+    """
+    driver_log = logging.getLogger("cassandra")
+    previous_level = driver_log.level
+    driver_log.setLevel(logging.CRITICAL + 1)
+    try:
+        yield
+    finally:
+        driver_log.setLevel(previous_level)
+
+
+@contextmanager
 def cassandra_session(settings: Settings, keyspace: str | None = None) -> Iterator:
     """A driver session on the configured cluster, closed on exit; a clear error when it is down."""
     from cassandra.cluster import NoHostAvailable
 
     cluster = _cluster(settings)
     try:
-        session = cluster.connect(keyspace)
+        with _driver_quiet():
+            session = cluster.connect(keyspace)
     except NoHostAvailable as error:
         cluster.shutdown()
         where = ", ".join(f"{host}:{settings.cassandra_port}" for host in settings.cassandra_hosts)
@@ -80,17 +96,13 @@ def release_version(settings: Settings, timeout: float = 3.0) -> str | None:
     """Cassandra's version when a CQL query is answered, None when nothing answers."""
     from cassandra.cluster import NoHostAvailable, OperationTimedOut
 
-    # A node that is still starting refuses connections: expected while polling, not worth a warning.
-    driver_log = logging.getLogger("cassandra")
-    previous_level = driver_log.level
-    driver_log.setLevel(logging.CRITICAL)
     cluster = _cluster(settings, connect_timeout=timeout)
     try:
-        session = cluster.connect()
-        row = session.execute("SELECT release_version FROM system.local", timeout=timeout).one()
+        with _driver_quiet():
+            session = cluster.connect()
+            row = session.execute("SELECT release_version FROM system.local", timeout=timeout).one()
         return row.release_version
     except (NoHostAvailable, OperationTimedOut, OSError):
         return None
     finally:
         cluster.shutdown()
-        driver_log.setLevel(previous_level)
