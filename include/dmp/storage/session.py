@@ -39,9 +39,9 @@ def _cluster(settings: Settings, connect_timeout: float = CONNECT_TIMEOUT_SECOND
 
 @contextmanager
 def _driver_quiet() -> Iterator[None]:
-    """Silence the driver's own logging, which prints a traceback for every failed connection attempt.
+    """Silence the driver's own logging, which prints a traceback for every failed connection or prepare.
 
-    A node that is down or still starting is reported once, by the caller (an error or a poll).
+    A node that is down or still starting, or a missing table, is reported once by the caller.
     """
     driver_log = logging.getLogger("cassandra")
     previous_level = driver_log.level
@@ -83,11 +83,12 @@ def prepare(session, statement: str, keyspace: str):
     from cassandra import InvalidRequest
 
     try:
-        return session.prepare(statement)
+        with _driver_quiet():
+            return session.prepare(statement)
     except InvalidRequest as error:
         found = _SERVER_MESSAGE_RE.search(str(error))
         raise ConfigError(
-            f"{found.group(1) if found else error} in keyspace {keyspace}: its schema is not migrated. "
+            f"{found.group(1) if found else error}: the schema of keyspace {keyspace} is not migrated. "
             "Run `dmp schema migrate` (or point DMP_KEYSPACE at the platform's keyspace)."
         ) from None
 
