@@ -36,34 +36,31 @@ def runs_dir(tmp_path, monkeypatch):
     return tmp_path / "runs" / DAY
 
 
-def test_runs_show_on_half_written_figures_says_to_run_the_day_again(runs_dir, capsys):
-    (runs_dir / "validate_events.json").write_text('{"date": "2026-11-01", "read": 10, "acc')
+@pytest.mark.parametrize("files, expected", [
+    ({"validate_events.json": '{"date": "2026-11-01", "read": 10, "acc'},
+     ["validate_events.json is not valid JSON", f"dmp run {DAY}"]),
+    ({"validate_events.json": '{"read": 1, "accepted": 1, "quarantined": 0}', "gate_raw_events.json": '{"success": tr'},
+     ["gate_raw_events.json is not valid JSON", f"dmp run {DAY}"]),
+    ({"validate_events.json": '{"date": "2026-11-01", "read": 10}'}, ["lacks accepted, quarantined", f"dmp run {DAY}"]),
+], ids=["half-written figures", "half-written gate", "counts missing"])
+def test_runs_show_on_damaged_figures_says_which_file_and_to_run_the_day_again(runs_dir, files, expected, capsys):
+    for name, text in files.items():
+        (runs_dir / name).write_text(text)
     assert main(["runs", "show", DAY]) == 1
     line = one_error_line(capsys)
-    assert "validate_events.json is not valid JSON" in line and f"dmp run {DAY}" in line
+    assert all(part in line for part in expected), line
 
 
-def test_runs_show_on_a_half_written_gate_file_says_which_file(runs_dir, capsys):
-    (runs_dir / "validate_events.json").write_text('{"read": 1, "accepted": 1, "quarantined": 0}')
-    (runs_dir / "gate_raw_events.json").write_text('{"success": tr')
-    assert main(["runs", "show", DAY]) == 1
-    assert "gate_raw_events.json is not valid JSON" in one_error_line(capsys)
-
-
-def test_runs_show_on_figures_without_the_counts_says_what_is_missing(runs_dir, capsys):
-    (runs_dir / "validate_events.json").write_text('{"date": "2026-11-01", "read": 10}')
-    assert main(["runs", "show", DAY]) == 1
-    line = one_error_line(capsys)
-    assert "lacks accepted, quarantined" in line and f"dmp run {DAY}" in line
-
-
-def test_a_step_summary_is_replaced_whole(runs_dir, capsys):
+def test_a_step_summary_is_replaced_whole_never_rewritten_in_place(runs_dir, capsys):
+    """A new file renamed over the old one: a reader sees the old figures or the new, never half of them."""
     from dmp.pipeline.runs import write_step_summary
     from dmp.settings import load
 
-    write_step_summary(load(), dt.date.fromisoformat(DAY), "validate_events", {"read": 2, "accepted": 1, "quarantined": 1})
-    assert main(["runs", "show", DAY]) == 0
-    assert sorted(path.name for path in runs_dir.iterdir()) == ["validate_events.json"], "no partial file left"
+    day, figures = dt.date.fromisoformat(DAY), {"read": 2, "accepted": 1, "quarantined": 1}
+    first = write_step_summary(load(), day, "validate_events", figures).stat().st_ino
+    second = write_step_summary(load(), day, "validate_events", {**figures, "read": 3, "accepted": 2}).stat().st_ino
+    assert first != second and sorted(path.name for path in runs_dir.iterdir()) == ["validate_events.json"]
+    assert main(["runs", "show", DAY]) == 0 and '"read": 3' in capsys.readouterr().out
 
 
 @pytest.fixture()
