@@ -65,9 +65,12 @@ def test_a_step_summary_is_replaced_whole_never_rewritten_in_place(runs_dir, cap
 
 @pytest.fixture()
 def no_airflow(tmp_path, monkeypatch):
-    """An environment whose venv has no `airflow` (a venv built without the requirements)."""
+    """An environment whose venv has no `airflow` (a venv built without the requirements), with a landed day."""
     monkeypatch.setattr(airflow_env, "venv_bin", lambda: tmp_path / "empty-venv-bin")
     monkeypatch.setenv("DMP_RUNS_DIR", str(tmp_path / "runs"))
+    monkeypatch.setenv("DMP_LANDING_DIR", str(tmp_path / "landing"))
+    (tmp_path / "landing" / DAY).mkdir(parents=True)
+    (tmp_path / "landing" / DAY / "part-0.jsonl").write_text("{}\n")
 
 
 @pytest.mark.parametrize("argv", [["run", DAY], ["airflow", "dags", "list"]])
@@ -75,6 +78,13 @@ def test_a_missing_airflow_binary_says_to_run_setup(no_airflow, argv, capsys):
     assert main(argv) == 1
     line = one_error_line(capsys)
     assert "airflow is missing" in line and "make setup" in line
+
+
+def test_run_of_a_day_that_has_not_landed_says_where_files_go(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("DMP_LANDING_DIR", str(tmp_path / "landing"))
+    assert main(["run", DAY]) == 1
+    line = one_error_line(capsys)
+    assert f"No landing files for {DAY} in {tmp_path}/landing/{DAY}" in line and "dmp generate --start" in line
 
 
 def test_estimate_with_no_days_says_how_many_to_give(capsys):
