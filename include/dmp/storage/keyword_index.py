@@ -62,10 +62,12 @@ class SketchReader:
 
 
 class KeywordIndexReader:
-    """Prepared reads of the keyword index; build once per process and reuse.
+    """Prepared reads of the keyword index, for exact audiences; build once per process and reuse.
 
-    A keyword's day is a few rows, its users in chunks, in the day's partition for the keyword's
-    bucket; chunks are blobs (`dmp.storage.formats`), days written before blobs keep a set.
+    Where the sketches estimate while the marketer types, this reads the full list a segment build
+    or an export needs: a keyword's day is a few rows (its users in chunks, in the day's partition
+    for the keyword's bucket), never a scan. Chunks are blobs (`dmp.storage.formats`); days written
+    before blobs keep a set.
     """
 
     def __init__(self, session, keyspace: str):

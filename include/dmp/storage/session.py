@@ -2,7 +2,7 @@
 
 One place builds the driver's `Cluster` from the settings (contact points, port), so the CLI, the
 Airflow tasks and the tests all reach the same node the same way. Spark goes through the connector
-instead (see `dmp.spark`).
+instead (see `dmp.storage.spark_io`).
 """
 
 from __future__ import annotations
@@ -77,8 +77,8 @@ def cassandra_session(settings: Settings, keyspace: str | None = None) -> Iterat
 def prepare(session, statement: str, keyspace: str):
     """`session.prepare(statement)`; a keyspace or table that does not exist is a clear error.
 
-    Preparing is where a never-migrated keyspace shows first, so every statement of the platform
-    is prepared here and that case tells the user to migrate instead of showing a traceback.
+    Preparing is where a never-migrated keyspace shows first, so the platform prepares its
+    statements here and that case tells the user to migrate instead of showing a traceback.
     """
     from cassandra import InvalidRequest
 
