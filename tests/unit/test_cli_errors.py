@@ -1,7 +1,7 @@
 """Errors a user can cause end in one line that says what to do, and exit 1: never a traceback.
 
 Each case runs the command through `dmp.cli.main` as a user would type it; the cases that need
-a Cassandra node are in `tests/integration/storage/test_cli_errors.py`.
+a Cassandra node are in `tests/integration/storage/test_storage_command_errors.py`.
 """
 
 from __future__ import annotations
