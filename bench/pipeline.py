@@ -34,10 +34,11 @@ from dmp.generate.corpus import CORPUS_FILE  # noqa: E402
 from dmp.pipeline.day import ALL_STEPS, run_day  # noqa: E402
 from dmp.services.cassandra import CassandraNode  # noqa: E402
 from dmp.settings import load  # noqa: E402
-from dmp.spark import append_to_table, build_spark_session  # noqa: E402
+from dmp.spark import build_spark_session  # noqa: E402
 from dmp.storage import tables  # noqa: E402
 from dmp.storage.migrations import migrate  # noqa: E402
 from dmp.storage.session import cassandra_session  # noqa: E402
+from dmp.storage.spark_io import append_to_table  # noqa: E402
 from dmp.tagging.model import publish, train_model  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -4,7 +4,7 @@ Local by default (`local[*]`), a cluster by configuration (`DMP_SPARK_MASTER`, o
 spark-submit was given), always with the Spark Cassandra Connector on the classpath and pointed at
 the configured contact points, with the same credentials and TLS as the Python driver. Spark 3.5
 needs Java 17 and its Python workers must run the venv's interpreter; both are arranged here so
-callers never think about it.
+callers never think about it. Reads, writes and deletes of the tables go through `dmp.storage.spark_io`.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from dmp.services.jars import connector_jars
 from dmp.services.java import find_java17
 from dmp.settings import Settings, launched_by_spark_submit, load
 
-CASSANDRA_FORMAT = "org.apache.spark.sql.cassandra"
 # Small, fixed shuffle width: the local default of 200 partitions mostly schedules empty tasks.
 LOCAL_SHUFFLE_PARTITIONS = 8
 # Writes: the connector batches only rows of one partition by default, and most of our partitions
@@ -100,48 +99,6 @@ def submit_conf(settings: Settings) -> dict[str, str]:
     (`build_spark_session`) reads the password from the settings in its environment instead.
     """
     return {key: value for key, value in spark_conf(settings).items() if key not in SECRET_CONF_KEYS}
-
-
-def read_table(spark, settings: Settings, table: str):
-    """A Cassandra table of the platform's keyspace as a DataFrame (through the connector)."""
-    return spark.read.format(CASSANDRA_FORMAT).options(keyspace=settings.keyspace, table=table).load()
-
-
-def by_partition(frame, *partition_key: str):
-    """`frame` with the rows of each Cassandra partition together, to write it.
-
-    The connector's batches then carry a partition's rows as one mutation instead of several:
-    the events of a 1M-event day cost Cassandra 27 CPU-s instead of 42 (23 s instead of 30-36).
-    """
-    return frame.repartition(*partition_key).sortWithinPartitions(*partition_key)
-
-
-def append_to_table(frame, settings: Settings, table: str, conf: dict[str, str] | None = None) -> None:
-    """Upsert a DataFrame's rows into a table of the platform's keyspace; `conf` overrides write settings."""
-    frame.write.format(CASSANDRA_FORMAT).options(keyspace=settings.keyspace, table=table, **(conf or {})).mode(
-        "append").save()
-
-
-def delete_rows(frame, settings: Settings, table: str, key_columns: tuple[str, ...]) -> None:
-    """Delete the rows of `table` whose primary key is each row of `frame` (`key_columns`, in order).
-
-    The connector deletes from Scala only, so each Spark partition deletes its rows with the
-    Python driver; meant for the few rows a re-run leaves behind, not for bulk removal.
-    """
-    statement = (f"DELETE FROM {settings.keyspace}.{table} WHERE "
-                 + " AND ".join(f"{column} = ?" for column in key_columns))
-
-    def delete_partition(rows) -> None:
-        from cassandra.concurrent import execute_concurrent_with_args
-
-        from dmp.storage.session import cassandra_session
-
-        keys = [tuple(row[column] for column in key_columns) for row in rows]
-        if keys:
-            with cassandra_session(settings) as session:
-                execute_concurrent_with_args(session, session.prepare(statement), keys, raise_on_first_error=True)
-
-    frame.select(*key_columns).foreachPartition(delete_partition)
 
 
 def build_spark_session(app_name: str, settings: Settings | None = None, conf: dict[str, str] | None = None):

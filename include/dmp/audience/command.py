@@ -7,6 +7,8 @@ import datetime as dt
 
 from dmp import settings as settings_module
 from dmp.dates import parse_day
+from dmp.errors import InputError
+from dmp.storage.formats import KEYWORD_KIND, THEME_KIND, window_ending
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -21,15 +23,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _estimate(args: argparse.Namespace) -> int:
-    from dmp.audience.estimate import SketchReader, parse_keywords
+    from dmp.audience.estimate import estimate, parse_keywords
+    from dmp.storage.keyword_index import SketchReader
     from dmp.storage.session import cassandra_session
 
     settings = settings_module.load()
+    if args.days < 1:
+        raise InputError(f"--days {args.days}: give the number of days up to --until, 1 or more (default 30).")
     last = parse_day(args.until, "--until") if args.until else dt.datetime.now(dt.timezone.utc).date()
-    first = last - dt.timedelta(days=max(args.days, 1) - 1)
+    first, last = window_ending(last, args.days)
+    kind = THEME_KIND if args.theme else KEYWORD_KIND
     keys = tuple(key.strip() for key in args.keywords.split(",") if key.strip()) if args.theme else parse_keywords(args.keywords)
     with cassandra_session(settings) as session:
-        result = SketchReader(session, settings.keyspace).estimate("theme" if args.theme else "keyword", keys, first, last)
+        result = estimate(SketchReader(session, settings.keyspace), kind, keys, first, last)
+    if not result.keywords_seen:
+        raise InputError(
+            f"no {kind} sketch for {', '.join(keys)} from {first} to {last} in keyspace {settings.keyspace}: "
+            "those days were not indexed or no page had them; see a day's keyword figures with "
+            "`dmp runs show DATE`, or choose other days with --until and --days.")
     missing = sorted(set(result.keywords) - set(result.keywords_seen))
     print(f"about {result.users:,.0f} people from {first} to {last} for {', '.join(result.keywords)} "
           f"({result.sketches} sketches, {result.milliseconds:.1f} ms)"

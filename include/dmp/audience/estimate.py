@@ -3,7 +3,8 @@
 A marketer types 'ford focus, opel astra'; each comma-separated entry is a keyword (one word or a
 two-word phrase, normalised like page keywords). The estimate is the number of distinct users who
 visited a page with any of them during the chosen days: the union of the (keyword, day) sketches,
-a few small reads per keyword, so it answers while the marketer types.
+a few small reads per keyword (`dmp.storage.keyword_index`), so it answers while the marketer
+types.
 """
 
 from __future__ import annotations
@@ -12,14 +13,12 @@ import datetime as dt
 import time
 from dataclasses import dataclass
 
-from dmp.audience.buckets import key_bucket
 from dmp.errors import InputError
-from dmp.storage import tables
+from dmp.storage.formats import union_of_sketches
+from dmp.storage.keyword_index import SketchReader
 from dmp.tagging.text import words
 
-SKETCH_LG_K = 12
 MAX_PHRASE_WORDS = 2
-DAYS_PER_READ = 31  # days listed in one read of a key's sketches
 
 
 @dataclass(frozen=True)
@@ -45,32 +44,10 @@ def parse_keywords(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(keywords))
 
 
-class SketchReader:
-    """Prepared reads of the sketches table; build once per process and reuse."""
-
-    def __init__(self, session, keyspace: str):
-        self.session = session
-        self._select = session.prepare(
-            f"SELECT sketch FROM {keyspace}.{tables.AUDIENCE_SKETCHES} "
-            "WHERE kind = ? AND bucket = ? AND day IN ? AND key = ?"
-        )
-
-    def estimate(self, kind: str, keys: tuple[str, ...], first: dt.date, last: dt.date) -> Estimate:
-        from datasketches import compact_theta_sketch, theta_union
-
-        started = time.perf_counter()
-        days = [first + dt.timedelta(days=offset) for offset in range((last - first).days + 1)]
-        day_groups = [days[start:start + DAYS_PER_READ] for start in range(0, len(days), DAYS_PER_READ)]
-        reads = [(key, some_days) for key in keys for some_days in day_groups]
-        futures = [(key, self.session.execute_async(self._select, (kind, key_bucket(key), some_days, key)))
-                   for key, some_days in reads]
-        union, seen, count = theta_union(SKETCH_LG_K), [], 0
-        for key, future in futures:
-            rows = list(future.result())
-            if rows:
-                seen.append(key)
-            for row in rows:
-                union.update(compact_theta_sketch.deserialize(row.sketch))
-                count += 1
-        users = union.get_result().get_estimate()
-        return Estimate(users, keys, tuple(seen), count, (time.perf_counter() - started) * 1000)
+def estimate(reader: SketchReader, kind: str, keys: tuple[str, ...], first: dt.date, last: dt.date) -> Estimate:
+    """The distinct users of any of `keys` (of `kind`) from `first` to `last`: the union of their sketches."""
+    started = time.perf_counter()
+    found = reader.sketches(kind, keys, first, last)
+    union = union_of_sketches(sketch for sketches in found.values() for sketch in sketches)
+    return Estimate(union.get_estimate(), keys, tuple(key for key in keys if key in found),
+                    sum(map(len, found.values())), (time.perf_counter() - started) * 1000)

@@ -15,7 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from dmp.errors import ServiceError
+from dmp.errors import MissingToolError, ServiceError
 from dmp.orchestration.connections import cassandra_connection, spark_connection
 from dmp.services.java import java17_environment
 from dmp.settings import Settings
@@ -26,6 +26,15 @@ AIRFLOW_DB_TIMEOUT_SECONDS = 600
 def venv_bin() -> Path:
     """The folder of the running interpreter, where pip put `airflow`, `spark-submit` and `dmp`."""
     return Path(sys.executable).parent
+
+
+def airflow_executable() -> Path:
+    """The venv's `airflow`; a clear error when it is not installed there."""
+    airflow = venv_bin() / "airflow"
+    if not airflow.is_file():
+        raise MissingToolError(f"{airflow} is missing: Airflow is not installed in this environment; "
+                               "run `make setup` (or `pip install -r requirements.txt -c constraints.txt`).")
+    return airflow
 
 
 def airflow_environment(settings: Settings, base: dict[str, str] | None = None) -> dict[str, str]:
@@ -56,8 +65,9 @@ def airflow_environment(settings: Settings, base: dict[str, str] | None = None) 
 
 def run_airflow(settings: Settings, args: list[str], **kwargs) -> subprocess.CompletedProcess:
     """Run the venv's `airflow` with the project's environment."""
+    airflow = airflow_executable()
     settings.airflow_home.mkdir(parents=True, exist_ok=True)
-    return subprocess.run([str(venv_bin() / "airflow"), *args], env=airflow_environment(settings), **kwargs)
+    return subprocess.run([str(airflow), *args], env=airflow_environment(settings), **kwargs)
 
 
 def _airflow_version() -> str:

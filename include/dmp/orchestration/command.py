@@ -11,7 +11,8 @@ import subprocess
 from dmp import settings as settings_module
 from dmp.dates import parse_day
 from dmp.errors import InputError
-from dmp.orchestration.airflow_env import airflow_environment, migrate_airflow_db, run_airflow, venv_bin
+from dmp.orchestration.airflow_env import airflow_environment, airflow_executable, migrate_airflow_db, run_airflow
+from dmp.pipeline.landing import landing_files
 from dmp.pipeline.runs import day_stop_reasons
 from dmp.settings import Settings
 
@@ -44,6 +45,12 @@ def _run(args: argparse.Namespace) -> int:
             f"Set DMP_PIPELINE_START={day} (or earlier) to process older days."
         )
     params = parse_params(args.param)
+    if args.dag == MAIN_DAG_ID and not landing_files(settings.landing_dir, day):
+        raise InputError(
+            f"No landing files for {day} in {settings.landing_dir}/{day}: {MAIN_DAG_ID} would wait hours for them. "
+            f"Put the day's files there (or set DMP_LANDING_DIR), or generate one: "
+            f"`dmp generate --start {day} --days 1 --users 1000`."
+        )
     migrate_airflow_db(settings)
     return run_dag_test(settings, args.dag, day, params)
 
@@ -64,10 +71,11 @@ def parse_params(items: list[str]) -> dict:
 
 def run_dag_test(settings: Settings, dag_id: str, day: dt.date, params: dict | None = None) -> int:
     """`airflow dags test` for one day: task progress on the console, the full output in a log file."""
+    airflow = airflow_executable()
     log_path = settings.runs_dir / day.isoformat() / f"airflow-{dag_id}.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     print(f"running {dag_id} for {day} (airflow dags test; full log in {log_path})")
-    command = [str(venv_bin() / "airflow"), "dags", "test", dag_id, day.isoformat()]
+    command = [str(airflow), "dags", "test", dag_id, day.isoformat()]
     if params:
         command += ["--conf", json.dumps(params)]
     with log_path.open("w") as log_file, subprocess.Popen(

@@ -17,8 +17,8 @@ from dmp.errors import DmpError
 from dmp.pipeline import staging
 from dmp.pipeline.runs import INTERESTS_STEP, write_step_summary
 from dmp.settings import Settings
-from dmp.spark import append_to_table, by_partition
 from dmp.storage import tables
+from dmp.storage.spark_io import append_to_table, by_partition
 
 log = logging.getLogger(__name__)
 INTERESTS_COLUMNS = ("user_id", "day", "theme", "events", "pages")

@@ -7,7 +7,7 @@ the chunk its hash picks. No row ever holds a whole frequent key, so memory stay
 and the lists are staged as Parquet for the writes that follow. The index stores the chunks as they
 are; the sketches (Apache DataSketches compact theta sketches of the user ids, built in Arrow
 batches) are built per chunk and unioned per key, serialized into Cassandra and unioned again at
-query time (`dmp.audience.estimate`). Keys share 4,096 buckets per day (`dmp.audience.buckets`), so
+query time (`dmp.audience.estimate`). Keys share 4,096 buckets per day (`dmp.storage.formats`), so
 a day is a set of whole partitions (index) or of clustering ranges (sketches): each run deletes the
 day's rows first, and a re-run leaves exactly that day's keywords, whatever an earlier run wrote.
 """
@@ -22,23 +22,19 @@ from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
-from dmp.audience.buckets import KEY_BUCKETS, key_bucket_column
-from dmp.audience.exact import USER_SEPARATOR
 from dmp.pipeline import staging
 from dmp.pipeline.runs import KEYWORDS_STEP, write_step_summary
 from dmp.settings import Settings
-from dmp.spark import append_to_table, by_partition
 from dmp.storage import tables
+from dmp.storage.formats import (
+    KEYWORD_KIND, THEME_KIND, key_bucket_column, union_of_sketches, user_sketch, users_blob_column,
+)
+from dmp.storage.keyword_index import BUCKET_WRITE_CONF, clear_day
+from dmp.storage.spark_io import append_to_table, by_partition
 from dmp.tagging.taxonomy import UNKNOWN
 
 # Users per stored set, about: a cell of a few hundred KB, well under what Cassandra handles well.
 CHUNK_USERS = 4096
-SKETCH_LG_K = 12  # 4,096 entries: exact below that, about 1.6% relative error above
-KINDS = ("keyword", "theme")
-# A bucket's rows share a partition: group batches by partition, up to 64 KiB each (default: by
-# replica set, 4 KiB), which halved the write time of a day's index (482K rows: 37 s -> 18 s).
-BUCKET_WRITE_CONF = {"spark.cassandra.output.batch.grouping.key": "partition",
-                     "spark.cassandra.output.batch.size.bytes": "65536"}
 SKETCH_SCHEMA = T.StructType([
     T.StructField("kind", T.StringType()), T.StructField("key", T.StringType()), T.StructField("day", T.DateType()),
     T.StructField("sketch", T.BinaryType()), T.StructField("estimate", T.DoubleType()),
@@ -87,41 +83,23 @@ def keyword_user_lists(events_df: DataFrame, pages_df: DataFrame) -> DataFrame:
         F.when(F.col("chunks") == 1, whole).otherwise(one_by_one)).alias("part"))
     return parts_df.groupBy("key", "day", "chunks", F.col("part.chunk").alias("chunk")).agg(
         F.array_sort(F.array_distinct(F.flatten(F.collect_list("part.users")))).alias("users"),
-    ).select(F.lit("keyword").alias("kind"), "key", "day", "chunks", "chunk", "users")
+    ).select(F.lit(KEYWORD_KIND).alias("kind"), "key", "day", "chunks", "chunk", "users")
 
 
 def theme_user_lists(events_df: DataFrame) -> DataFrame:
     """The users of each theme of the day, in chunks (events of unknown pages left out)."""
-    return user_lists(events_df.where(F.col("theme") != UNKNOWN), "theme", "theme")
+    return user_lists(events_df.where(F.col("theme") != UNKNOWN), THEME_KIND, "theme")
 
 
 def user_sets(lists_df: DataFrame) -> DataFrame:
     """Rows of `keyword_user_sets` from keyword lists, sorted by partition (day, bucket).
 
-    Each chunk's users become one blob (`dmp.audience.exact.decode_users` reads it back). Sorted,
+    Each chunk's users become one blob (`dmp.storage.formats.decode_users` reads it back). Sorted,
     the connector writes a bucket's rows in one batch.
     """
     sets_df = lists_df.select("day", key_bucket_column("key").alias("bucket"), F.col("key").alias("keyword"),
-                              "chunk", F.encode(F.concat_ws(USER_SEPARATOR, "users"), "UTF-8").alias("user_ids"))
+                              "chunk", users_blob_column("users").alias("user_ids"))
     return by_partition(sets_df, "day", "bucket")
-
-
-def _sketch_of(users):
-    from datasketches import update_theta_sketch
-
-    sketch = update_theta_sketch(SKETCH_LG_K)
-    for user in users:
-        sketch.update(user)
-    return sketch.compact()
-
-
-def _union_of(parts):
-    from datasketches import compact_theta_sketch, theta_union
-
-    union = theta_union(SKETCH_LG_K)
-    for part in parts:
-        union.update(compact_theta_sketch.deserialize(part))
-    return union.get_result()
 
 
 def _sketch_rows(batch: pd.DataFrame, compacts) -> pd.DataFrame:
@@ -132,12 +110,12 @@ def _sketch_rows(batch: pd.DataFrame, compacts) -> pd.DataFrame:
 
 def _sketch_lists(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
     for batch in batches:
-        yield _sketch_rows(batch, map(_sketch_of, batch["users"]))
+        yield _sketch_rows(batch, map(user_sketch, batch["users"]))
 
 
 def _union_parts(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
     for batch in batches:
-        yield _sketch_rows(batch, map(_union_of, batch["parts"]))
+        yield _sketch_rows(batch, map(union_of_sketches, batch["parts"]))
 
 
 def user_sketches(lists_df: DataFrame) -> DataFrame:
@@ -150,23 +128,6 @@ def user_sketches(lists_df: DataFrame) -> DataFrame:
     return by_partition(sketches_df, "kind", "bucket")
 
 
-def clear_day(settings: Settings, day: dt.date) -> None:
-    """Remove the day's index rows and sketches, so a re-run leaves nothing of an earlier run behind."""
-    from cassandra.concurrent import execute_concurrent_with_args
-
-    from dmp.storage.session import cassandra_session
-
-    with cassandra_session(settings) as session:
-        sets = session.prepare(
-            f"DELETE FROM {settings.keyspace}.{tables.KEYWORD_USER_SETS} WHERE day = ? AND bucket = ?")
-        sketches = session.prepare(
-            f"DELETE FROM {settings.keyspace}.{tables.AUDIENCE_SKETCHES} WHERE kind = ? AND bucket = ? AND day = ?")
-        buckets = range(KEY_BUCKETS)
-        execute_concurrent_with_args(session, sets, [(day, bucket) for bucket in buckets], concurrency=64)
-        execute_concurrent_with_args(session, sketches, [(kind, bucket, day) for kind in KINDS for bucket in buckets],
-                                     concurrency=64)
-
-
 def keyword_index_day(spark: SparkSession, settings: Settings, day: dt.date) -> dict:
     """Write the day's inverted index and sketches; return the figures."""
     events_df = staging.read_staged(spark, settings, day, staging.TAGGED_EVENTS)
@@ -176,19 +137,19 @@ def keyword_index_day(spark: SparkSession, settings: Settings, day: dt.date) -> 
     lists_df = staging.write_staged(keyword_user_lists(events_df, pages_df).unionByName(theme_user_lists(events_df)),
                                     settings, day, staging.USER_LISTS)
     clear_day(settings, day)
-    append_to_table(user_sets(lists_df.where(F.col("kind") == "keyword")), settings, tables.KEYWORD_USER_SETS,
+    append_to_table(user_sets(lists_df.where(F.col("kind") == KEYWORD_KIND)), settings, tables.KEYWORD_USER_SETS,
                     conf=BUCKET_WRITE_CONF)
     append_to_table(user_sketches(lists_df), settings, tables.AUDIENCE_SKETCHES, conf=BUCKET_WRITE_CONF)
     by_kind = {row["kind"]: row for row in lists_df.groupBy("kind").agg(
         F.countDistinct("key").alias("lists"), F.sum(F.size("users")).alias("users"),
         F.count(F.lit(1)).alias("chunks")).collect()}
-    keywords = by_kind.get("keyword")
+    keywords = by_kind.get(KEYWORD_KIND)
     summary = {
         "date": day.isoformat(),
         "keywords": keywords["lists"] if keywords else 0,
         "keyword_users": keywords["users"] if keywords else 0,
         "keyword_user_sets": keywords["chunks"] if keywords else 0,
-        "theme_sketches": by_kind["theme"]["lists"] if "theme" in by_kind else 0,
+        "theme_sketches": by_kind[THEME_KIND]["lists"] if THEME_KIND in by_kind else 0,
     }
     write_step_summary(settings, day, KEYWORDS_STEP, summary)
     return summary

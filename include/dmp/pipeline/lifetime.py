@@ -21,8 +21,8 @@ from dmp.errors import DmpError
 from dmp.pipeline import staging
 from dmp.pipeline.runs import LIFETIME_STEP, write_step_summary
 from dmp.settings import Settings
-from dmp.spark import append_to_table, by_partition, delete_rows, read_table
 from dmp.storage import tables
+from dmp.storage.spark_io import append_to_table, by_partition, delete_rows, read_table
 from dmp.tagging.taxonomy import UNKNOWN
 
 log = logging.getLogger(__name__)

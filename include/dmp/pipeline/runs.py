@@ -10,7 +10,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from dmp.errors import DmpError
+from dmp.errors import DmpError, InputError
 from dmp.settings import Settings
 
 VALIDATE_STEP = "validate_events"
@@ -20,6 +20,7 @@ INTERESTS_STEP = "daily_interests"
 LIFETIME_STEP = "lifetime_interests"
 KEYWORDS_STEP = "keyword_index"
 GATE_PREFIX = "gate_"
+RECONCILED_COUNTS = ("read", "accepted", "quarantined")  # read = accepted + quarantined, always
 
 
 def _day_folder(settings: Settings, day: dt.date) -> Path:
@@ -37,16 +38,29 @@ def clear_day_figures(settings: Settings, day: dt.date) -> None:
 
 
 def write_step_summary(settings: Settings, day: dt.date, step: str, summary: dict) -> Path:
+    """Write a step's figures whole or not at all (a step killed mid-write leaves the old file)."""
     path = step_summary_path(settings, day, step)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(summary, indent=2) + "\n")
+    partial = path.with_name(f".{path.name}.partial")
+    partial.write_text(json.dumps(summary, indent=2) + "\n")
+    partial.replace(path)
     return path
+
+
+def _read_figures(path: Path, day: dt.date) -> dict:
+    try:
+        return json.loads(path.read_text())
+    except json.JSONDecodeError as error:
+        raise InputError(
+            f"{path} is not valid JSON ({error.msg} at line {error.lineno}): a step stopped while writing it; "
+            f"run the day again with `dmp run {day}`, or delete the file."
+        ) from None
 
 
 def read_step_summary(settings: Settings, day: dt.date, step: str) -> dict | None:
     """One step's figures for the day, None when that step has not run."""
     path = step_summary_path(settings, day, step)
-    return json.loads(path.read_text()) if path.is_file() else None
+    return _read_figures(path, day) if path.is_file() else None
 
 
 def read_day_summary(settings: Settings, day: dt.date) -> dict:
@@ -55,6 +69,9 @@ def read_day_summary(settings: Settings, day: dt.date) -> dict:
     path = step_summary_path(settings, day, VALIDATE_STEP)
     if summary is None:
         raise DmpError(f"No figures for {day}: {path} is missing (has validate_events run for that day?).")
+    missing = sorted(set(RECONCILED_COUNTS) - set(summary))
+    if missing:
+        raise InputError(f"{path} lacks {', '.join(missing)}: run the day again with `dmp run {day}`.")
     if summary["read"] != summary["accepted"] + summary["quarantined"]:
         raise DmpError(
             f"Counts for {day} do not reconcile: read {summary['read']} != accepted {summary['accepted']} "
@@ -63,7 +80,7 @@ def read_day_summary(settings: Settings, day: dt.date) -> dict:
     later_steps = {"tagging": TAG_STEP, "store": STORE_STEP, "interests": INTERESTS_STEP, "lifetime": LIFETIME_STEP,
                    "keywords": KEYWORDS_STEP}
     figures = {name: found for name, step in later_steps.items() if (found := read_step_summary(settings, day, step))}
-    gates = {path.stem.removeprefix(GATE_PREFIX): json.loads(path.read_text())
+    gates = {path.stem.removeprefix(GATE_PREFIX): _read_figures(path, day)
              for path in sorted(_day_folder(settings, day).glob(f"{GATE_PREFIX}*.json"))}
     return {**summary, "stored": figures.get("store", {}).get("stored", 0), **figures, "gates": gates}
 

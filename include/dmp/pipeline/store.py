@@ -18,8 +18,8 @@ from dmp.pipeline.events import EVENTS_COLUMNS
 from dmp.pipeline.page_tagging import PAGE_INDEX_SCHEMA
 from dmp.pipeline.runs import STORE_STEP, write_step_summary
 from dmp.settings import Settings
-from dmp.spark import append_to_table, by_partition
 from dmp.storage import tables
+from dmp.storage.spark_io import append_to_table, by_partition
 
 log = logging.getLogger(__name__)
 

@@ -22,8 +22,8 @@ from dmp.pipeline.page_tagging import (
 )
 from dmp.pipeline.runs import TAG_STEP, write_step_summary
 from dmp.settings import Settings
-from dmp.spark import read_table
 from dmp.storage import tables
+from dmp.storage.spark_io import read_table
 from dmp.tagging.taxonomy import UNKNOWN
 
 log = logging.getLogger(__name__)

@@ -34,7 +34,11 @@ def _status(args: argparse.Namespace) -> int:
             done = applied_versions(session, settings)
         except InvalidRequest:  # no keyspace or version table yet: nothing is applied
             done = {}
-    for migration in available_migrations():
+    migrations = available_migrations()
+    for migration in migrations:
         state = "applied" if migration.version in done else "pending"
         print(f"{migration.version:04d}_{migration.name}: {state}")
+    pending = sum(migration.version not in done for migration in migrations)
+    if pending:
+        print(f"keyspace {settings.keyspace}: {pending} migration(s) pending; run `dmp schema migrate` to apply them")
     return 0

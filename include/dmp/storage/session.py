@@ -2,13 +2,14 @@
 
 One place builds the driver's `Cluster` from the settings (contact points, port, credentials, TLS),
 so the CLI, the Airflow tasks and the tests all reach the same node the same way. Spark goes through
-the connector instead (see `dmp.spark`). A refused login or a failed TLS handshake becomes one
+the connector instead (see `dmp.storage.spark_io`). A refused login or a failed TLS handshake becomes one
 `ServiceError` line that names the setting to check, never the password.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -17,6 +18,8 @@ from dmp.settings import CassandraTls, Settings
 
 CONNECT_TIMEOUT_SECONDS = 10
 REQUEST_TIMEOUT_SECONDS = 60
+# The server's own words in a driver error: `Error from server: code=2200 [Invalid query] message="..."`.
+_SERVER_MESSAGE_RE = re.compile(r'message="(.*)"')
 
 
 def _cluster(settings: Settings, connect_timeout: float = CONNECT_TIMEOUT_SECONDS):
@@ -88,13 +91,28 @@ def _refusal(settings: Settings, error) -> str:
 
 
 @contextmanager
+def _driver_quiet() -> Iterator[None]:
+    """Silence the driver's own logging, which prints a traceback for every failed connection or prepare.
+
+    A node that is down or still starting, or a missing table, is reported once by the caller.
+    """
+    driver_log = logging.getLogger("cassandra")
+    previous_level = driver_log.level
+    driver_log.setLevel(logging.CRITICAL + 1)
+    try:
+        yield
+    finally:
+        driver_log.setLevel(previous_level)
+
+
+@contextmanager
 def cassandra_session(settings: Settings, keyspace: str | None = None) -> Iterator:
     """A driver session on the configured cluster, closed on exit; a clear error when it is down."""
     from cassandra.cluster import NoHostAvailable
 
     cluster = _cluster(settings)
     try:
-        with _quiet_driver():
+        with _driver_quiet():
             session = cluster.connect(keyspace)
     except NoHostAvailable as error:
         cluster.shutdown()
@@ -106,14 +124,32 @@ def cassandra_session(settings: Settings, keyspace: str | None = None) -> Iterat
         cluster.shutdown()
 
 
+def prepare(session, statement: str, keyspace: str):
+    """`session.prepare(statement)`; a keyspace or table that does not exist is a clear error.
+
+    Preparing is where a never-migrated keyspace shows first, so the platform prepares its
+    statements here and that case tells the user to migrate instead of showing a traceback.
+    """
+    from cassandra import InvalidRequest
+
+    try:
+        with _driver_quiet():
+            return session.prepare(statement)
+    except InvalidRequest as error:
+        found = _SERVER_MESSAGE_RE.search(str(error))
+        raise ConfigError(
+            f"{found.group(1) if found else error}: the schema of keyspace {keyspace} is not migrated. "
+            "Run `dmp schema migrate` (or point DMP_KEYSPACE at the platform's keyspace)."
+        ) from None
+
+
 def release_version(settings: Settings, timeout: float = 3.0) -> str | None:
     """Cassandra's version when a CQL query is answered, None when nothing answers."""
     from cassandra.cluster import NoHostAvailable, OperationTimedOut
 
-    # A node that is still starting refuses connections: expected while polling, not worth a warning.
     cluster = _cluster(settings, connect_timeout=timeout)
     try:
-        with _quiet_driver():
+        with _driver_quiet():
             session = cluster.connect()
             row = session.execute("SELECT release_version FROM system.local", timeout=timeout).one()
         return row.release_version
@@ -121,15 +157,3 @@ def release_version(settings: Settings, timeout: float = 3.0) -> str | None:
         return None
     finally:
         cluster.shutdown()
-
-
-@contextmanager
-def _quiet_driver() -> Iterator[None]:
-    """Silence the driver's own warnings (a traceback per refused host) while the caller handles the refusal."""
-    driver_log = logging.getLogger("cassandra")
-    previous_level = driver_log.level
-    driver_log.setLevel(logging.CRITICAL)
-    try:
-        yield
-    finally:
-        driver_log.setLevel(previous_level)

@@ -6,14 +6,14 @@ import datetime as dt
 
 import pytest
 
-from dmp.audience.estimate import SketchReader
-from dmp.audience.exact import KeywordIndexReader, decode_users
-from dmp.audience.buckets import key_bucket, key_bucket_column
+from dmp.audience.estimate import estimate
 from dmp.pipeline import staging
 from dmp.pipeline.day import TO_STORED, run_day
 from dmp.pipeline.keyword_index import (
     CHUNK_USERS, keyword_index_day, keyword_user_lists, user_lists, user_sets, user_sketches,
 )
+from dmp.storage.formats import decode_users, key_bucket, user_sketch
+from dmp.storage.keyword_index import KeywordIndexReader, SketchReader
 
 DAY = dt.date(2026, 11, 16)
 
@@ -102,18 +102,17 @@ def test_sketch_estimates_match_the_inverted_index(cql, indexed_day):
     reader = SketchReader(cql, settings.keyspace)
     for keyword in ("music", "recipe", "football", "ford focus", "voiture"):
         exact = _exact_users(cql, settings, keyword)
-        estimate = reader.estimate("keyword", (keyword,), DAY, DAY)
-        assert estimate.users == len(exact), keyword  # exact below 4,096 users
+        assert estimate(reader, "keyword", (keyword,), DAY, DAY).users == len(exact), keyword  # exact below 4,096
     union = _exact_users(cql, settings, "music") | _exact_users(cql, settings, "recipe")
-    both = reader.estimate("keyword", ("music", "recipe"), DAY, DAY)
+    both = estimate(reader, "keyword", ("music", "recipe"), DAY, DAY)
     assert both.users == len(union) > 0 and both.keywords_seen == ("music", "recipe")
 
 
 def test_theme_sketches_count_the_users_of_each_theme(cql, indexed_day, spark):
     settings, _ = indexed_day
     reader = SketchReader(cql, settings.keyspace)
-    music = reader.estimate("theme", ("music",), DAY, DAY)
-    nothing = reader.estimate("theme", ("music",), DAY - dt.timedelta(days=10), DAY - dt.timedelta(days=1))
+    music = estimate(reader, "theme", ("music",), DAY, DAY)
+    nothing = estimate(reader, "theme", ("music",), DAY - dt.timedelta(days=10), DAY - dt.timedelta(days=1))
     assert music.users > 0 and nothing.users == 0 and nothing.keywords_seen == ()
 
 
@@ -123,34 +122,19 @@ def test_a_rerun_writes_the_same_index_and_leaves_nothing_of_an_earlier_run(spar
     cql.execute(f"INSERT INTO {settings.keyspace}.keyword_user_sets (day, bucket, keyword, chunk, users) "
                 "VALUES (%s, %s, %s, 0, {'someone'})", (DAY, key_bucket(gone), gone))  # as before blobs
     cql.execute(f"INSERT INTO {settings.keyspace}.audience_sketches (kind, bucket, day, key, sketch, estimate) "
-                "VALUES ('keyword', %s, %s, %s, %s, 1)", (key_bucket(gone), DAY, gone, _sketch_of("someone")))
+                "VALUES ('keyword', %s, %s, %s, %s, 1)", (key_bucket(gone), DAY, gone, user_sketch(["someone"]).serialize()))
     assert _exact_users(cql, settings, gone) == {"someone"}
 
     assert keyword_index_day(spark, settings, DAY) == figures
 
     assert _exact_users(cql, settings, gone) == set()
-    assert SketchReader(cql, settings.keyspace).estimate("keyword", (gone,), DAY, DAY).users == 0
+    assert estimate(SketchReader(cql, settings.keyspace), "keyword", (gone,), DAY, DAY).users == 0
     assert _exact_users(cql, settings, "music"), "the day's own keywords are back"
-
-
-def _sketch_of(*users: str) -> bytes:
-    from datasketches import update_theta_sketch
-
-    sketch = update_theta_sketch(12)
-    for user in users:
-        sketch.update(user)
-    return sketch.compact().serialize()
 
 
 def test_estimates_over_more_days_than_one_read_holds(cql, indexed_day):
     settings, _ = indexed_day
     first, last = DAY - dt.timedelta(days=80), DAY + dt.timedelta(days=10)  # other tests' days may be in there
-    a_quarter = SketchReader(cql, settings.keyspace).estimate("keyword", ("music",), first, last)
+    a_quarter = estimate(SketchReader(cql, settings.keyspace), "keyword", ("music",), first, last)
     exact = KeywordIndexReader(cql, settings.keyspace).users(("music",), first, last)
     assert a_quarter.users == len(exact) > 0 and a_quarter.sketches >= 1
-
-
-def test_buckets_agree_between_python_and_spark(spark):
-    keys = ["music", "ford focus", "voiture", "автомобиль", "über", ""]
-    rows = spark.createDataFrame([(key,) for key in keys], "key string").select("key", key_bucket_column("key").alias("b"))
-    assert {row.key: row.b for row in rows.collect()} == {key: key_bucket(key) for key in keys}

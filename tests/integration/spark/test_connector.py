@@ -8,7 +8,7 @@ import uuid
 from pyspark.sql import functions as F
 
 from dmp.pipeline.events import EVENTS_COLUMNS
-from dmp.spark import CASSANDRA_FORMAT
+from dmp.storage.spark_io import CASSANDRA_FORMAT
 
 
 def test_a_dataframe_written_through_the_connector_reads_back_the_same(spark, cql, settings):
