@@ -13,7 +13,8 @@ import tls_material
 
 from dmp.errors import ServiceError
 from dmp.settings import CassandraCredentials
-from dmp.spark import CASSANDRA_FORMAT, cassandra_connection_conf
+from dmp.spark import cassandra_connection_conf
+from dmp.storage.spark_io import CASSANDRA_FORMAT
 from dmp.storage.session import cassandra_session
 
 ROUNDTRIP_TABLE = "secured_roundtrip"
