@@ -14,8 +14,8 @@ import tls_material
 from dmp.errors import ServiceError
 from dmp.settings import CassandraCredentials
 from dmp.spark import cassandra_connection_conf
-from dmp.storage.spark_io import CASSANDRA_FORMAT
 from dmp.storage.session import cassandra_session
+from dmp.storage.spark_io import CASSANDRA_FORMAT
 
 ROUNDTRIP_TABLE = "secured_roundtrip"
 
