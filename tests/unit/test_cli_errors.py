@@ -101,5 +101,5 @@ def test_estimate_on_a_node_that_is_down_says_to_start_it():
                           env={**os.environ, "DMP_CASSANDRA_PORT": str(port)}, capture_output=True, text=True)
     lines = done.stderr.strip().splitlines()
     assert done.returncode == 1 and not done.stdout and len(lines) == 1, done.stderr
-    assert lines[0].startswith(f"dmp: error: Cassandra does not answer at 127.0.0.1:{port}")
+    assert lines[0].startswith(f"dmp: error: Cassandra at 127.0.0.1:{port}: it does not answer")
     assert "dmp services up" in lines[0]

@@ -16,18 +16,27 @@ from dmp.settings import Settings
 
 CASSANDRA_CONN_ID = "cassandra_default"
 SPARK_CONN_ID = "spark_default"
-# A connection's extras named `ssl_...` are the TLS settings `DMP_CASSANDRA_SSL_...`.
-TLS_EXTRA_PREFIX = "ssl_"
+# A connection's extras `ssl` (on/off) and `ssl_...` (`ssl_ca`, `ssl_cert`, `ssl_key`,
+# `ssl_verify_hostname`) are the TLS settings `DMP_CASSANDRA_SSL` and `DMP_CASSANDRA_SSL_...`.
+TLS_EXTRA = "ssl"
 
 
 def cassandra_connection(settings: Settings) -> dict[str, Any]:
-    """`cassandra_default` as Airflow's JSON form: contact points, CQL port and keyspace of the settings."""
-    return {
+    """`cassandra_default` as Airflow's JSON form: contact points, CQL port, keyspace, login and TLS of the settings."""
+    connection = {
         "conn_type": "cassandra",
         "host": ",".join(settings.cassandra_hosts),
         "port": settings.cassandra_port,
         "schema": settings.keyspace,
     }
+    if settings.cassandra_auth:
+        connection.update(login=settings.cassandra_auth.username, password=settings.cassandra_auth.password)
+    tls = settings.cassandra_tls
+    if tls:
+        files = {"ssl_ca": tls.ca_file, "ssl_cert": tls.cert_file, "ssl_key": tls.key_file}
+        connection["extra"] = {TLS_EXTRA: "on", "ssl_verify_hostname": "on" if tls.verify_hostname else "off",
+                               **{name: str(path) for name, path in files.items() if path}}
+    return connection
 
 
 def spark_connection(settings: Settings) -> dict[str, Any]:
@@ -53,7 +62,7 @@ def cassandra_overrides(conn_id: str, host: str | None, port: int | None, login:
     if password:
         overrides["DMP_CASSANDRA_PASSWORD"] = password
     for key, value in (extra or {}).items():
-        if key.startswith(TLS_EXTRA_PREFIX) and value is not None:
+        if (key == TLS_EXTRA or key.startswith(f"{TLS_EXTRA}_")) and value is not None:
             overrides[f"DMP_CASSANDRA_{key.upper()}"] = str(value)
     return overrides
 

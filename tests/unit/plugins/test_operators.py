@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import tls_material
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "plugins"))
 
@@ -19,6 +20,7 @@ from dmp_airflow.operators import DmpGateOperator, DmpSparkSubmitOperator  # noq
 
 from dmp.errors import ConfigError  # noqa: E402
 from dmp.orchestration.airflow_env import airflow_environment  # noqa: E402
+from dmp.orchestration.connections import CASSANDRA_CONN_ID, cassandra_connection, cassandra_overrides  # noqa: E402
 from dmp.settings import load  # noqa: E402
 
 OTHER_PORT = 19_342
@@ -44,17 +46,19 @@ def test_the_project_connections_give_the_job_the_settings_they_were_made_from(p
     assert job_settings.spark_master == settings.spark_master
 
 
-def test_a_changed_cassandra_connection_changes_what_the_job_gets(project_connections, monkeypatch):
+def test_a_changed_cassandra_connection_changes_what_the_job_gets(project_connections, monkeypatch, tmp_path):
+    ca_file, _ = tls_material.new_ca("dmp test CA").write_pem(tmp_path, "ca")
     monkeypatch.setenv("AIRFLOW_CONN_CASSANDRA_DEFAULT", json.dumps(
         {"conn_type": "cassandra", "host": "10.0.0.7,10.0.0.8", "port": OTHER_PORT, "login": "dmp",
-         "password": "s3cret", "extra": {"ssl_ca_file": "/etc/dmp/ca.pem", "protocol_version": 5}}))
+         "password": "s3cret", "extra": {"ssl": "on", "ssl_ca": str(ca_file), "protocol_version": 5}}))
     operator = _operator()
     job_settings = operator.prepare({"params": {}})
     assert job_settings.cassandra_hosts == ("10.0.0.7", "10.0.0.8") and job_settings.cassandra_port == OTHER_PORT
     assert operator.env_vars["DMP_CASSANDRA_PORT"] == str(OTHER_PORT)
     assert (operator.env_vars["DMP_CASSANDRA_USERNAME"], operator.env_vars["DMP_CASSANDRA_PASSWORD"]) == (
         "dmp", "s3cret")
-    assert operator.env_vars["DMP_CASSANDRA_SSL_CA_FILE"] == "/etc/dmp/ca.pem"
+    assert (operator.env_vars["DMP_CASSANDRA_SSL"], operator.env_vars["DMP_CASSANDRA_SSL_CA"]) == ("on", str(ca_file))
+    assert job_settings.cassandra_tls.ca_file == ca_file
     assert not any("PROTOCOL" in name for name in operator.env_vars)
     assert operator.conf["spark.cassandra.connection.host"] == "10.0.0.7,10.0.0.8"
     assert operator.conf["spark.cassandra.connection.port"] == str(OTHER_PORT)
@@ -98,3 +102,15 @@ def test_the_job_and_driver_memory_are_resolved_when_the_task_runs(project_conne
     assert operator.application == str(load().home / "spark_jobs" / "gate.py")
     assert operator._driver_memory == "3g"
     assert operator.application_args[:2] == ["--gate", "raw_events"]
+
+
+def test_the_connection_made_for_a_secured_platform_carries_its_login_and_tls(tmp_path):
+    ca_file, _ = tls_material.new_ca("dmp test CA").write_pem(tmp_path, "ca")
+    settings = load({"DMP_CASSANDRA_USERNAME": "dmp", "DMP_CASSANDRA_PASSWORD": "s3cret", "DMP_CASSANDRA_SSL": "on",
+                     "DMP_CASSANDRA_SSL_CA": str(ca_file), "DMP_CASSANDRA_SSL_VERIFY_HOSTNAME": "off"})
+    connection = cassandra_connection(settings)
+    overrides = cassandra_overrides(CASSANDRA_CONN_ID, connection["host"], connection["port"], connection["login"],
+                                    connection["password"], connection["extra"])
+    back = load({}, overrides=overrides)
+    assert back.cassandra_auth == settings.cassandra_auth
+    assert back.cassandra_tls == settings.cassandra_tls
