@@ -46,8 +46,9 @@ def session_processes(leader: int) -> set[int]:
     return found
 
 
-def _alive(pid: int) -> bool:
-    return pid in _process_table()
+def running(pids: set[int]) -> set[int]:
+    """Those of `pids` still running (an ended process waiting to be reaped has stopped)."""
+    return pids & _process_table().keys()
 
 
 def _signal_all(pids: set[int], signum: signal.Signals) -> None:
@@ -65,7 +66,7 @@ def stop_session(leader: int, grace_seconds: float) -> set[int]:
     deadline = time.monotonic() + grace_seconds
     while time.monotonic() < deadline:
         # Processes forked while the others shut down belong to the stop too.
-        targets = {pid for pid in targets if _alive(pid)} | session_processes(leader)
+        targets = running(targets) | session_processes(leader)
         if not targets:
             return set()
         time.sleep(POLL_SECONDS)

@@ -35,15 +35,15 @@ def _started_tree() -> subprocess.Popen:
 def test_a_stop_reaches_every_process_of_the_tree():
     leader = _started_tree()
     started = session_processes(leader.pid)
-    assert len(started) == TREE_SIZE
+    assert len(started) >= TREE_SIZE
     killed = stop_session(leader.pid, grace_seconds=2)
     leader.wait(timeout=10)
     assert killed, "the process that ignores SIGTERM needed a SIGKILL"
     time.sleep(0.5)
     assert session_processes(leader.pid) == set()
     ps = subprocess.run(["ps", "-o", "pid=,stat=", "-p", ",".join(map(str, started))], capture_output=True, text=True)
-    running = [line for line in ps.stdout.splitlines() if not line.split()[1].startswith("Z")]  # zombies have ended
-    assert running == [], f"still running: {running}"
+    alive = [line for line in ps.stdout.splitlines() if not line.split()[1].startswith("Z")]  # zombies have ended
+    assert alive == [], f"still running: {alive}"
 
 
 def test_an_ended_session_has_no_processes():
