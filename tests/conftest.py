@@ -12,6 +12,7 @@ import dataclasses
 import json
 import logging
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -26,7 +27,7 @@ os.environ["DMP_KEYSPACE"] = "dmp_test"
 os.environ.setdefault("DMP_SPARK_DRIVER_MEMORY", "2g")
 
 from dmp.orchestration import standalone  # noqa: E402
-from dmp.orchestration.airflow_env import airflow_environment, airflow_url  # noqa: E402
+from dmp.orchestration.airflow_env import airflow_environment, airflow_url, migrate_airflow_db  # noqa: E402
 from dmp.settings import Settings, load  # noqa: E402
 
 # Airflow imported in-process (DAG tests) uses the project's Airflow home, as the CLI does.
@@ -154,7 +155,16 @@ def free_port(offset: int) -> int:
 
 
 @pytest.fixture(scope="session")
-def local_airflow(tmp_path_factory):
+def migrated_airflow_home(tmp_path_factory) -> Path:
+    """An Airflow home with a freshly migrated metadata database, migrated once per session."""
+    var = tmp_path_factory.mktemp("airflow-template") / "var"
+    settings = load({**os.environ, "DMP_VAR_DIR": str(var)})
+    migrate_airflow_db(settings)
+    return settings.airflow_home
+
+
+@pytest.fixture(scope="session")
+def local_airflow(tmp_path_factory, migrated_airflow_home):
     """Starts `dmp airflow standalone` in a scratch var folder: `start(name, port_offset, **env)`, stopped at the end."""
     started: list[LocalAirflow] = []
 
@@ -162,7 +172,7 @@ def local_airflow(tmp_path_factory):
         var = tmp_path_factory.mktemp(name) / "var"
         env = {**os.environ, "DMP_VAR_DIR": str(var), "DMP_AIRFLOW_PORT": str(free_port(port_offset)), **extra_env}
         settings = load(env)
-        var.mkdir(parents=True, exist_ok=True)
+        shutil.copytree(migrated_airflow_home, settings.airflow_home)
         log_path = var / "standalone.log"
         with log_path.open("w") as log_file:
             process = subprocess.Popen([str(Path(sys.executable).parent / "dmp"), "airflow", "standalone"],

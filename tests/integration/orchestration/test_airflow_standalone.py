@@ -2,7 +2,8 @@
 
 `airflow standalone` alone, on SIGTERM, ended and left its scheduler, API server, triggerer and
 workers serving the port. Here a real one starts on a free port with its own Airflow home; once
-every component is healthy it gets SIGTERM, and nothing of its session may remain.
+every component is healthy (and its LocalExecutor has as many workers as the machine's sizing
+says, not Airflow's 32) it gets SIGTERM, and nothing of its session may remain.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from dmp.services.processes import port_in_use, running, session_processes
 from dmp.settings import load
 
 DMP = str(Path(sys.executable).parent / "dmp")
-COMPONENTS = ("scheduler", "dag-processor", "api-server", "triggerer")
+COMPONENTS = ("airflow scheduler", "airflow dag-processor", "airflow api_server", "airflow triggerer")
+LOCAL_EXECUTOR_WORKER = "airflow worker -- LocalExecutor"
 STOP_PORT_OFFSET = 1
 
 
@@ -41,6 +43,7 @@ def test_sigterm_stops_every_process_the_local_airflow_started(local_airflow):
     started = session_processes(leader)
     commands = _command_lines(started)
     assert all(component in commands for component in COMPONENTS), commands
+    assert commands.count(LOCAL_EXECUTOR_WORKER) == airflow.settings.airflow_parallelism, "workers sized to the machine"
 
     assert airflow.stop() == 0, airflow.log_tail()
     assert session_processes(leader) == set(), _command_lines(session_processes(leader))
