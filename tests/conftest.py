@@ -45,6 +45,7 @@ logging.getLogger("py4j").setLevel(logging.WARNING)
 SPARK_TEST_CONF = {"spark.sql.shuffle.partitions": "2", "spark.ui.enabled": "false"}
 AIRFLOW_START_TIMEOUT_SECONDS = 300
 DEFAULT_FREE_PORT_BASE = 18080
+LOG_SERVER_PORT_OFFSET = 10
 _MARKS_BY_FIXTURE = {"cassandra": "cassandra", "cql": "cassandra", "spark": "spark"}
 
 
@@ -170,7 +171,13 @@ def local_airflow(tmp_path_factory, migrated_airflow_home):
 
     def start(name: str, port_offset: int, **extra_env: str) -> LocalAirflow:
         var = tmp_path_factory.mktemp(name) / "var"
-        env = {**os.environ, "DMP_VAR_DIR": str(var), "DMP_AIRFLOW_PORT": str(free_port(port_offset)), **extra_env}
+        env = {
+            **os.environ, "DMP_VAR_DIR": str(var), "DMP_AIRFLOW_PORT": str(free_port(port_offset)),
+            # The scheduler's and triggerer's log servers, off their fixed ports (8793, 8794) someone else may hold.
+            "AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT": str(free_port(port_offset + LOG_SERVER_PORT_OFFSET)),
+            "AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT": str(free_port(port_offset + 2 * LOG_SERVER_PORT_OFFSET)),
+            **extra_env,
+        }
         settings = load(env)
         shutil.copytree(migrated_airflow_home, settings.airflow_home)
         log_path = var / "standalone.log"

@@ -93,9 +93,10 @@ def serve(settings: Settings) -> int:
 
 
 def _stop(settings: Settings, leader: int) -> None:
-    killed = stop_session(leader, STOP_GRACE_SECONDS)
-    if killed:
-        log.warning("killed %d Airflow process(es) still running %s s after SIGTERM", len(killed), STOP_GRACE_SECONDS)
+    still_running = stop_session(leader, STOP_GRACE_SECONDS)
+    if still_running:
+        log.warning("killed the Airflow process(es) still running %s s after SIGTERM: %s",
+                    STOP_GRACE_SECONDS, "; ".join(still_running))
     pid_file(settings).unlink(missing_ok=True)
 
 

@@ -59,8 +59,8 @@ def _signal_all(pids: set[int], signum: signal.Signals) -> None:
             pass
 
 
-def stop_session(leader: int, grace_seconds: float) -> set[int]:
-    """SIGTERM the whole session, wait up to `grace_seconds`, SIGKILL what is left (returned)."""
+def stop_session(leader: int, grace_seconds: float) -> list[str]:
+    """SIGTERM the whole session, wait up to `grace_seconds`, SIGKILL what is left (their command lines)."""
     targets = session_processes(leader)
     _signal_all(targets, signal.SIGTERM)
     deadline = time.monotonic() + grace_seconds
@@ -68,10 +68,22 @@ def stop_session(leader: int, grace_seconds: float) -> set[int]:
         # Processes forked while the others shut down belong to the stop too.
         targets = running(targets) | session_processes(leader)
         if not targets:
-            return set()
+            return []
         time.sleep(POLL_SECONDS)
+    stubborn = command_names(targets)
     _signal_all(targets, signal.SIGKILL)
-    return targets
+    return stubborn
+
+
+def command_names(pids: set[int]) -> list[str]:
+    """The process names (as `ps` shows them) of `pids`, for messages."""
+    names = []
+    for pid in sorted(pids):
+        try:
+            names.append(Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip())
+        except OSError:
+            continue
+    return names
 
 
 def port_in_use(port: int) -> bool:
