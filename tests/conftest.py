@@ -3,7 +3,9 @@
 The session uses its own keyspace (`dmp_test`) on the project's node, so tests never touch the
 demo's data. The node is started when it is not running and left running for the next session,
 as `make test` promises; `dmp services down` stops it. Tests that use the `cassandra`, `cql` or
-`spark` fixtures are marked `cassandra` / `spark` automatically.
+`spark` fixtures are marked `cassandra` / `spark` automatically. `local_airflow` starts real
+`dmp airflow standalone` servers on free ports (from `DMP_TEST_FREE_PORT_BASE`), each with its own
+Airflow home copied from one migrated per session, and stops them at the end.
 """
 
 from __future__ import annotations

@@ -10,12 +10,14 @@ login page. `artifacts` is where tests save screenshots: `var/test-artifacts/` (
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import pytest
 
 from dmp.services.browser import chromium_path
 
 UI_PORT_OFFSET = 0
+UI_TIMEOUT_MS = 120_000  # pages render slowly while Spark, Cassandra and Airflow share two cores
 VIEWPORT = {"width": 1440, "height": 900}
 ADMIN = "admin"
 
@@ -39,6 +41,7 @@ def artifacts(settings):
 
 def _build_data_docs(quality_dir) -> None:
     """A real Great Expectations Data Docs site where the plugin serves it (no gate has run there yet)."""
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")  # no network calls, as in dmp.quality.runner
     import great_expectations as gx
 
     gx.get_context(mode="file", project_root_dir=str(quality_dir)).build_data_docs()
@@ -57,7 +60,11 @@ def airflow_ui(local_airflow):
 @pytest.fixture
 def signed_in_page(browser, airflow_ui):
     """A fresh browser context signed in as admin through Airflow's login page."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=UI_TIMEOUT_MS)
     context = browser.new_context(base_url=airflow_ui.url, viewport=VIEWPORT)
+    context.set_default_timeout(UI_TIMEOUT_MS)
     page = context.new_page()
     page.goto("/")
     page.get_by_label("Username").fill(ADMIN)
