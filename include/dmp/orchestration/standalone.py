@@ -17,7 +17,7 @@ from pathlib import Path
 
 from dmp.errors import ServiceError
 from dmp.orchestration.airflow_env import airflow_environment, airflow_url, venv_bin
-from dmp.services.processes import port_in_use, session_processes, stop_session
+from dmp.services.processes import command_names, port_in_use, session_processes, stop_session
 from dmp.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 STOP_GRACE_SECONDS = 30
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
 PASSWORDS_FILE = "simple_auth_manager_passwords.json.generated"
+AIRFLOW_COMMAND = "airflow"
 
 
 class _StopRequested(Exception):
@@ -42,7 +43,8 @@ def running_leader(settings: Settings) -> int | None:
         leader = int(path.read_text().strip())
     except (OSError, ValueError):
         return None
-    if session_processes(leader):
+    # A session id is a pid, and pids are reused: the session must still be Airflow's.
+    if any(AIRFLOW_COMMAND in command for command in command_names(session_processes(leader))):
         return leader
     path.unlink(missing_ok=True)
     return None

@@ -57,7 +57,9 @@ def test_services_down_stops_a_local_airflow_it_did_not_start(tmp_path):
     env = {**os.environ, "DMP_VAR_DIR": str(tmp_path / "var")}
     settings = load(env)
     settings.airflow_home.mkdir(parents=True)
-    stand_in = subprocess.Popen(["bash", "-c", "sleep 300 & sleep 300 & wait"], start_new_session=True)
+    # Processes that say they are Airflow's, as the pid file's session must (pids are reused).
+    stand_in = subprocess.Popen(["bash", "-c", "exec -a 'airflow standalone' bash -c 'sleep 300 & sleep 300 & wait'"],
+                                start_new_session=True)
     standalone.pid_file(settings).write_text(f"{stand_in.pid}\n")
     down = subprocess.run([DMP, "services", "down"], env=env, capture_output=True, text=True, timeout=120)
     stand_in.wait(timeout=10)
@@ -65,3 +67,17 @@ def test_services_down_stops_a_local_airflow_it_did_not_start(tmp_path):
     assert "Airflow stopped" in down.stdout and "Cassandra was not running" in down.stdout
     assert session_processes(stand_in.pid) == set()
     assert not standalone.pid_file(settings).exists()
+
+
+def test_a_stale_pid_file_never_stops_a_session_that_is_not_airflow(tmp_path):
+    settings = load({**os.environ, "DMP_VAR_DIR": str(tmp_path / "var")})
+    settings.airflow_home.mkdir(parents=True)
+    stranger = subprocess.Popen(["sleep", "300"], start_new_session=True)
+    standalone.pid_file(settings).write_text(f"{stranger.pid}\n")
+    try:
+        assert standalone.stop(settings) is False
+        assert stranger.poll() is None, "an unrelated process that got the old pid is left alone"
+        assert not standalone.pid_file(settings).exists()
+    finally:
+        stranger.kill()
+        stranger.wait()
