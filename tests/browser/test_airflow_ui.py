@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import sqlite3
+from urllib.parse import urlparse
 
 import pytest
 from playwright.sync_api import expect
@@ -19,6 +20,7 @@ from playwright.sync_api import expect
 DAG_ID = "audience_daily"
 TASKS = ("wait_for_landing", "validate_events", "store_events", "keyword_index", "report")
 GX_SITE_TITLE = "Data Docs created by Great Expectations"
+DATA_DOCS_PATH = "/dmp/data-docs/index.html"
 
 
 def _manual_run_starts(airflow) -> list[dt.datetime]:
@@ -57,6 +59,6 @@ def test_signed_in_the_dag_a_triggered_runs_grid_and_data_docs(signed_in_page, a
     page.wait_for_url(re.compile("/plugin/data-quality"))
     docs = page.frame_locator("iframe").first
     expect(docs.get_by_text("Data Docs").first).to_be_visible()
-    docs_frames = [frame for frame in page.frames if frame.url.endswith("/dmp/data-docs/index.html")]
+    docs_frames = [frame for frame in page.frames if urlparse(frame.url).path == DATA_DOCS_PATH]
     assert [frame.title() for frame in docs_frames] == [GX_SITE_TITLE], "the gates' site, served to the signed-in user"
     page.screenshot(path=artifacts / "airflow-data-docs.png", full_page=True)
