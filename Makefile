@@ -1,7 +1,8 @@
 # The project's commands. Every target sets up what it needs first, idempotently:
 #   make demo     set up, start Cassandra, generate a sample day and run the daily DAG on it
 #   make test     set up and run the test suite (the test session starts Cassandra itself)
-#   make airflow  the Airflow UI (airflow standalone) with the project's DAGs
+#   make airflow  the Airflow UI (airflow standalone) with the project's DAGs; Ctrl-C, SIGTERM or
+#                 make down stops all of it
 # Setup is a Python 3.11 venv in .venv (packages pinned by constraints.txt), then `dmp setup`:
 # Cassandra's and the Spark connector's jars from Maven Central, and Airflow's metadata database.
 
@@ -39,6 +40,7 @@ setup: venv
 up: setup
 	@$(DMP) services up
 
+# Stops the local Airflow too when `make airflow` runs.
 down:
 	@$(DMP) services down
 
@@ -63,7 +65,6 @@ bench: setup
 
 airflow: up
 	@$(DMP) schema migrate
-	@echo "Airflow UI: http://localhost:8080, user admin, password printed below and kept in var/airflow/simple_auth_manager_passwords.json.generated"
 	@$(DMP) airflow standalone
 
 # Re-resolve the pins after editing requirements.txt (needs a clean venv to see the new set).

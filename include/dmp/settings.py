@@ -30,6 +30,7 @@ DEFAULT_INTERESTS_TTL_DAYS = 400  # daily interests outlive raw events: lifetime
 DEFAULT_MAX_LATENESS_HOURS = 2
 DEFAULT_MIN_TAGGED_SHARE = 0.5
 DEFAULT_QUALITY_RETENTION_DAYS = 90
+DEFAULT_AIRFLOW_PORT = 8080
 SECONDS_PER_DAY = 86_400
 # The platform's own JDK setting first, then the one other tools follow.
 JAVA_HOME_VARIABLES = ("DMP_JAVA_HOME", "JAVA_HOME")
@@ -144,6 +145,9 @@ class Settings:
     spark_driver_memory: str
     # JDKs to try, in order, before the usual install folders (see dmp.services.java).
     java_homes: tuple[Path, ...]
+    airflow_port: int
+    airflow_parallelism: int
+    airflow_api_workers: int
 
     @property
     def cassandra_jars_dir(self) -> Path:
@@ -177,6 +181,11 @@ class Settings:
     @property
     def page_index_ttl_seconds(self) -> int:
         return self.page_index_ttl_days * SECONDS_PER_DAY
+
+
+def machine_cpus() -> int:
+    """The cores this process may run on (a container's or taskset's share, not the host's count)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def _int_setting(env: dict[str, str], name: str, default: int, minimum: int = 1) -> int:
@@ -362,4 +371,10 @@ def load(env: Mapping[str, str] | None = None, *, overrides: Mapping[str, str] |
         spark_master=env.get("DMP_SPARK_MASTER") or DEFAULT_SPARK_MASTER,
         spark_driver_memory=env.get("DMP_SPARK_DRIVER_MEMORY") or "4g",
         java_homes=tuple(Path(env[name]) for name in JAVA_HOME_VARIABLES if env.get(name)),
+        # The local Airflow's API server (UI) port; tasks reach its execution API there too.
+        airflow_port=_int_setting(env, "DMP_AIRFLOW_PORT", DEFAULT_AIRFLOW_PORT),
+        # Tasks at once and API server processes, sized to the machine: each task is a Spark job
+        # that wants a core, and Cassandra shares the same cores (Airflow's defaults: 32 and 1).
+        airflow_parallelism=_int_setting(env, "DMP_AIRFLOW_PARALLELISM", machine_cpus()),
+        airflow_api_workers=_int_setting(env, "DMP_AIRFLOW_API_WORKERS", max(1, machine_cpus() // 2)),
     )

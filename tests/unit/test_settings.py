@@ -17,7 +17,10 @@ SCANNED = ("include", "plugins", "dags", "spark_jobs", "bench")
 # `os.environ.<method>(...)` calls that set variables for this process's children or libraries.
 ENVIRONMENT_WRITES = ("setdefault", "update", "pop")
 # Functions that copy the whole environment to start a child process with it (JAVA_HOME, PATH).
-CHILD_ENVIRONMENTS = {("include/dmp/services/java.py", "java17_environment")}
+CHILD_ENVIRONMENTS = {
+    ("include/dmp/services/java.py", "java17_environment"),
+    ("include/dmp/services/browser.py", "ensure_chromium"),  # apt-get's environment, made non-interactive
+}
 
 
 def test_defaults_are_a_local_single_node():

@@ -4,7 +4,9 @@
 `airflow_environment()`, so they share one Airflow home inside the repo (`var/airflow`, SQLite
 metadata), the project's DAGs and plugins, no example DAGs, and the connections
 `cassandra_default` and `spark_default` derived from the same settings the CLI uses
-(`dmp.orchestration.connections`, which also reads them back for the tasks' jobs).
+(`dmp.orchestration.connections`, which also reads them back for the tasks' jobs). Parallelism
+and the API server's workers are sized to the machine (`DMP_AIRFLOW_PARALLELISM`,
+`DMP_AIRFLOW_API_WORKERS`), its port is `DMP_AIRFLOW_PORT`.
 """
 
 from __future__ import annotations
@@ -37,6 +39,11 @@ def airflow_executable() -> Path:
     return airflow
 
 
+def airflow_url(settings: Settings) -> str:
+    """Where the local Airflow's API server (the UI) listens."""
+    return f"http://localhost:{settings.airflow_port}"
+
+
 def airflow_environment(settings: Settings, base: dict[str, str] | None = None) -> dict[str, str]:
     """A full process environment for running Airflow commands against the project."""
     env = java17_environment(base)
@@ -52,6 +59,11 @@ def airflow_environment(settings: Settings, base: dict[str, str] | None = None) 
             "AIRFLOW__CORE__DEFAULT_TIMEZONE": "utc",
             "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{settings.airflow_home / 'airflow.db'}",
             "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": "admin:admin",
+            "AIRFLOW__CORE__PARALLELISM": str(settings.airflow_parallelism),
+            "AIRFLOW__API__WORKERS": str(settings.airflow_api_workers),
+            "AIRFLOW__API__PORT": str(settings.airflow_port),
+            # Tasks report to the execution API of this API server, not Airflow's default port 8080.
+            "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"{airflow_url(settings)}/execution/",
             "PYSPARK_PYTHON": python,
             "PYSPARK_DRIVER_PYTHON": python,
             "PATH": f"{venv_bin()}{os.pathsep}{env.get('PATH', '')}",

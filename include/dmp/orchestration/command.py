@@ -11,12 +11,17 @@ import subprocess
 from dmp import settings as settings_module
 from dmp.dates import parse_day
 from dmp.errors import InputError
-from dmp.orchestration.airflow_env import airflow_environment, airflow_executable, migrate_airflow_db, run_airflow
+from dmp.orchestration import standalone
+from dmp.orchestration.airflow_env import (
+    airflow_environment, airflow_executable, migrate_airflow_db, run_airflow, venv_bin,
+)
 from dmp.pipeline.landing import landing_files
 from dmp.pipeline.runs import day_stop_reasons
 from dmp.settings import Settings
 
 MAIN_DAG_ID = "audience_daily"
+# `airflow dags test` with the run's true start date (see the module).
+DAG_TEST_MODULE = "dmp.orchestration.dag_test"
 # What `airflow dags test` says when a task starts or ends, or the run ends; the rest goes to the log file.
 _PROGRESS_RE = re.compile(r"\[DAG TEST\] (starting|end task) task_id=(\S+)|Marking run .* (successful|failed)|Task failed")
 
@@ -30,7 +35,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     run.set_defaults(func=_run)
 
     airflow = subparsers.add_parser(
-        "airflow", help="run any airflow command with the project's environment, e.g. `dmp airflow dags list`"
+        "airflow", help="run any airflow command with the project's environment, e.g. `dmp airflow dags list`; "
+        "`dmp airflow standalone` is the local Airflow, stopped whole on SIGTERM/Ctrl-C or by `dmp services down`"
     )
     airflow.add_argument("airflow_args", nargs=argparse.REMAINDER, help="arguments passed to airflow")
     airflow.set_defaults(func=_airflow)
@@ -71,11 +77,11 @@ def parse_params(items: list[str]) -> dict:
 
 def run_dag_test(settings: Settings, dag_id: str, day: dt.date, params: dict | None = None) -> int:
     """`airflow dags test` for one day: task progress on the console, the full output in a log file."""
-    airflow = airflow_executable()
+    airflow_executable()  # a clear error before the run when Airflow is not installed
     log_path = settings.runs_dir / day.isoformat() / f"airflow-{dag_id}.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     print(f"running {dag_id} for {day} (airflow dags test; full log in {log_path})")
-    command = [str(airflow), "dags", "test", dag_id, day.isoformat()]
+    command = [str(venv_bin() / "python"), "-m", DAG_TEST_MODULE, "dags", "test", dag_id, day.isoformat()]
     if params:
         command += ["--conf", json.dumps(params)]
     with log_path.open("w") as log_file, subprocess.Popen(
@@ -103,4 +109,6 @@ def _progress_message(match: re.Match) -> str:
 def _airflow(args: argparse.Namespace) -> int:
     settings = settings_module.load()
     migrate_airflow_db(settings)
+    if args.airflow_args == ["standalone"]:
+        return standalone.serve(settings)
     return run_airflow(settings, list(args.airflow_args)).returncode

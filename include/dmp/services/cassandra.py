@@ -14,7 +14,6 @@ import enum
 import logging
 import os
 import signal
-import socket
 import subprocess
 import time
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from pathlib import Path
 from dmp.errors import ServiceError
 from dmp.services.jars import cassandra_jars
 from dmp.services.java import find_java17
+from dmp.services.processes import port_in_use
 from dmp.settings import Settings
 from dmp.storage.session import release_version
 
@@ -141,7 +141,7 @@ class CassandraNode:
             (self.settings.cassandra_storage_port, "DMP_CASSANDRA_STORAGE_PORT"),
         )
         for port, setting in ports:
-            if _port_in_use(port):
+            if port_in_use(port):
                 raise ServiceError(
                     f"Port {port} on 127.0.0.1 is taken by another process, so the project's Cassandra "
                     f"cannot listen there. Stop that process (`ss -ltnp | grep {port}` shows it) "
@@ -253,8 +253,3 @@ def _is_our_daemon(pid: int) -> bool:
     # An empty command line is a process between two execs (the java launcher re-executes itself).
     return state != "Z" and (b"CassandraDaemon" in cmdline or cmdline == b"")
 
-
-def _port_in_use(port: int) -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.settimeout(0.5)
-        return probe.connect_ex(("127.0.0.1", port)) == 0

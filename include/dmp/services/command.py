@@ -6,7 +6,7 @@ import argparse
 import time
 
 from dmp import settings as settings_module
-from dmp.services import jars
+from dmp.services import browser, jars
 from dmp.services.cassandra import CassandraNode, State
 from dmp.services.java import find_java17
 
@@ -15,15 +15,15 @@ EXIT_NOT_RUNNING = 3
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    setup = subparsers.add_parser("setup", help="fetch the jars and prepare Airflow (idempotent)")
+    setup = subparsers.add_parser("setup", help="fetch the jars, prepare Airflow, install Chromium for the browser tests (idempotent)")
     setup.set_defaults(func=_setup)
 
-    services = subparsers.add_parser("services", help="the local Cassandra node")
+    services = subparsers.add_parser("services", help="the local Cassandra node (`down` also stops the local Airflow)")
     actions = services.add_subparsers(dest="action", required=True, metavar="ACTION")
     up = actions.add_parser("up", help="start Cassandra and wait until it answers CQL (no-op if running)")
     up.add_argument("--timeout", type=float, default=180, help="seconds to wait for CQL (default 180)")
     up.set_defaults(func=_up)
-    actions.add_parser("down", help="stop Cassandra cleanly").set_defaults(func=_down)
+    actions.add_parser("down", help="stop the local Airflow if it runs, then Cassandra, cleanly").set_defaults(func=_down)
     actions.add_parser("status", help="say whether Cassandra runs and answers CQL").set_defaults(func=_status)
 
 
@@ -41,6 +41,7 @@ def _setup(args: argparse.Namespace) -> int:
     _timed("Cassandra jars", lambda: jars.fetch(jars.cassandra_jars(settings)))
     _timed("Spark Cassandra Connector jars", lambda: jars.fetch(jars.connector_jars(settings)))
     _timed("Airflow metadata database", lambda: migrate_airflow_db(settings))
+    _timed("Chromium (browser tests)", browser.ensure_chromium)
     return 0
 
 
@@ -55,7 +56,12 @@ def _up(args: argparse.Namespace) -> int:
 
 
 def _down(args: argparse.Namespace) -> int:
-    node = CassandraNode(settings_module.load())
+    from dmp.orchestration import standalone
+
+    settings = settings_module.load()
+    if standalone.stop(settings):
+        print("Airflow stopped")
+    node = CassandraNode(settings)
     print("Cassandra stopped" if node.stop() else "Cassandra was not running")
     return 0
 
