@@ -58,3 +58,10 @@ def test_unknown_replication_says_what_is_understood(text):
 def test_bad_values_name_the_setting(env, name):
     with pytest.raises(ConfigError, match=name):
         load(env)
+
+
+def test_the_default_rules_go_with_the_default_taxonomy_only(tmp_path):
+    assert load({}).rules_file == load({}).home / "taxonomy" / "rules.yaml"
+    other = {"DMP_TAXONOMY": str(tmp_path / "other.yaml")}
+    assert load(other).rules_file is None, "the default rules name the default taxonomy's themes"
+    assert load({**other, "DMP_RULES": str(tmp_path / "rules.yaml")}).rules_file == tmp_path / "rules.yaml"
