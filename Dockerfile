@@ -1,6 +1,8 @@
 # The platform's image: the official Airflow 3.3 image (Python 3.11) plus Java 17 for Spark and the
-# Cassandra connector, the pinned Python packages and the project itself. Cassandra runs apart
-# (a cluster, or `dmp services up` on a workstation); point DMP_CASSANDRA_HOSTS at it.
+# Cassandra connector, the pinned runtime packages (requirements.txt; the test tools of
+# requirements-dev.txt stay out) and the project with every file it reads at run time.
+# Cassandra runs apart (a cluster, or `dmp services up` on a workstation); point
+# DMP_CASSANDRA_HOSTS at it.
 FROM apache/airflow:3.3.2-python3.11
 
 USER 0
@@ -34,6 +36,7 @@ COPY --chown=50000:0 dags/ dags/
 COPY --chown=50000:0 plugins/ plugins/
 COPY --chown=50000:0 spark_jobs/ spark_jobs/
 COPY --chown=50000:0 expectations/ expectations/
+COPY --chown=50000:0 taxonomy/ taxonomy/
 RUN pip install --no-cache-dir --no-deps -e .
 
 ENV AIRFLOW__CORE__DAGS_FOLDER=/opt/dmp/dags \

@@ -3,7 +3,8 @@
 #   make test     set up and run the test suite (the test session starts Cassandra itself)
 #   make airflow  the Airflow UI (airflow standalone) with the project's DAGs; Ctrl-C, SIGTERM or
 #                 make down stops all of it
-# Setup is a Python 3.11 venv in .venv (packages pinned by constraints.txt), then `dmp setup`:
+# Setup is a Python 3.11 venv in .venv (requirements-dev.txt: the runtime set and the test tools,
+# pinned by constraints.txt), then `dmp setup`:
 # Cassandra's and the Spark connector's jars from Maven Central, and Airflow's metadata database.
 
 PYTHON ?= python3.11
@@ -22,13 +23,13 @@ BENCH_EVENTS ?= 1000000
 venv: $(INSTALLED)
 
 # Reinstalled only when the pins or the package metadata change.
-$(INSTALLED): requirements.txt constraints.txt pyproject.toml
+$(INSTALLED): requirements.txt requirements-dev.txt constraints.txt pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11 (or run make PYTHON=/path/to/python3.11)"; exit 1; }
 	@echo "== Python environment in $(VENV)"
 	@start=$$(date +%s); \
 	$(PYTHON) -m venv $(VENV) && \
 	$(BIN)/pip install -q --disable-pip-version-check pip==$(PIP_VERSION) && \
-	$(BIN)/pip install -q -r requirements.txt -c constraints.txt && \
+	$(BIN)/pip install -q -r requirements-dev.txt -c constraints.txt && \
 	$(BIN)/pip install -q --no-deps -e . && \
 	echo "   installed in $$(( $$(date +%s) - start )) s"
 	@touch $@
@@ -67,13 +68,14 @@ airflow: up
 	@$(DMP) schema migrate
 	@$(DMP) airflow standalone
 
-# Re-resolve the pins after editing requirements.txt (needs a clean venv to see the new set).
+# Re-resolve the pins after editing requirements.txt or requirements-dev.txt (needs a clean venv to
+# see the new set): one file covers both, so the image and the test venv get the same versions.
 constraints:
 	rm -rf /tmp/dmp-constraints-venv
 	$(PYTHON) -m venv /tmp/dmp-constraints-venv
 	/tmp/dmp-constraints-venv/bin/pip install -q pip==$(PIP_VERSION)
-	/tmp/dmp-constraints-venv/bin/pip install -q -r requirements.txt
-	( echo "# Fully resolved pins for requirements.txt on Python 3.11 (make constraints)."; \
+	/tmp/dmp-constraints-venv/bin/pip install -q -r requirements-dev.txt
+	( echo "# Fully resolved pins for requirements-dev.txt (runtime and test set) on Python 3.11 (make constraints)."; \
 	  /tmp/dmp-constraints-venv/bin/pip freeze --exclude-editable | sort -f ) > constraints.txt
 
 clean:

@@ -222,11 +222,11 @@ def _date_setting(env: dict[str, str], name: str, default: str) -> dt.date:
         raise ConfigError(f"{name}={raw!r} must be a date, YYYY-MM-DD.") from None
 
 
-def _optional_file(env: dict[str, str], name: str, default: Path) -> Path | None:
+def _optional_file(env: dict[str, str], name: str, default: Path | None) -> Path | None:
     """The file a setting names (it must then exist); otherwise `default` if there is one."""
     if env.get(name):
         return Path(env[name])
-    return default if default.is_file() else None
+    return default if default is not None and default.is_file() else None
 
 
 def _switch_setting(env: dict[str, str], name: str, default: bool) -> bool:
@@ -338,7 +338,8 @@ def load(env: Mapping[str, str] | None = None, *, overrides: Mapping[str, str] |
         # Page texts the model learns from, one document per line (`dmp generate` writes one).
         corpus_file=Path(env.get("DMP_CORPUS") or Path(env.get("DMP_LANDING_DIR") or home / "data" / "landing") / "corpus" / "pages.txt"),
         taxonomy_file=Path(env.get("DMP_TAXONOMY") or home / "taxonomy" / "themes.yaml"),
-        rules_file=_optional_file(env, "DMP_RULES", home / "taxonomy" / "rules.yaml"),
+        # Rules name themes: the default rules are written for the default taxonomy, not for another one.
+        rules_file=_optional_file(env, "DMP_RULES", None if env.get("DMP_TAXONOMY") else home / "taxonomy" / "rules.yaml"),
         synonyms_file=_optional_file(env, "DMP_SYNONYMS", home / "taxonomy" / "synonyms.yaml"),
         # Pages are re-tagged after this many days (a page's content drifts; see the seeds' 7 days).
         page_index_ttl_days=_int_setting(env, "DMP_PAGE_INDEX_TTL_DAYS", DEFAULT_PAGE_INDEX_TTL_DAYS),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from airflow.providers.apache.spark.hooks.spark_submit import SparkSubmitHook
@@ -12,6 +13,11 @@ from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOpe
 
 from dmp.orchestration.connections import CASSANDRA_CONN_ID, SPARK_CONN_ID, cassandra_overrides, spark_overrides
 from dmp.settings import Settings, load, run_overrides
+
+
+def job_application(settings: Settings, job: str) -> Path:
+    """The file spark-submit runs for one of the project's jobs."""
+    return settings.home / "spark_jobs" / f"{job}.py"
 
 
 class DmpSparkSubmitOperator(SparkSubmitOperator):
@@ -58,7 +64,7 @@ class DmpSparkSubmitOperator(SparkSubmitOperator):
 
         overrides = self.job_overrides(context.get("params") or {})
         settings = load(overrides=overrides)
-        self.application = str(settings.home / "spark_jobs" / f"{self.job}.py")
+        self.application = str(job_application(settings, self.job))
         self.env_vars = overrides
         self.conf = {**submit_conf(settings), **(self.conf or {})}
         self._driver_memory = self._driver_memory or settings.spark_driver_memory

@@ -131,3 +131,10 @@ def test_the_environment_scan_sees_a_read(tmp_path):
     probe = tmp_path / "probe.py"
     probe.write_text("import os\n\ndef port():\n    os.environ['X'] = '1'\n    return os.getenv('DMP_CASSANDRA_PORT')\n")
     assert _environment_uses(probe) == [("port", 4, "write"), ("port", 5, "read")]
+
+
+def test_the_default_rules_go_with_the_default_taxonomy_only(tmp_path):
+    assert load({}).rules_file == load({}).home / "taxonomy" / "rules.yaml"
+    other = {"DMP_TAXONOMY": str(tmp_path / "other.yaml")}
+    assert load(other).rules_file is None, "the default rules name the default taxonomy's themes"
+    assert load({**other, "DMP_RULES": str(tmp_path / "rules.yaml")}).rules_file == tmp_path / "rules.yaml"

@@ -24,6 +24,7 @@ from pyspark.sql import types as T
 
 from dmp.pipeline import staging
 from dmp.pipeline.runs import KEYWORDS_STEP, write_step_summary
+from dmp.pipeline.theme_lineage import with_ancestor_themes
 from dmp.settings import Settings
 from dmp.storage import tables
 from dmp.storage.formats import (
@@ -31,7 +32,7 @@ from dmp.storage.formats import (
 )
 from dmp.storage.keyword_index import BUCKET_WRITE_CONF, clear_day
 from dmp.storage.spark_io import append_to_table, by_partition
-from dmp.tagging.taxonomy import UNKNOWN
+from dmp.tagging.taxonomy import UNKNOWN, load_taxonomy
 
 # Users per stored set, about: a cell of a few hundred KB, well under what Cassandra handles well.
 CHUNK_USERS = 4096
@@ -134,7 +135,9 @@ def keyword_index_day(spark: SparkSession, settings: Settings, day: dt.date) -> 
     pages_df = staging.read_staged(spark, settings, day, staging.PAGES)
     # Staged rather than cached: Spark's in-memory cache builds column batches of 10,000 rows,
     # which ran a 10M-event day (lists of up to 4,096 users each) out of a 4 GB heap.
-    lists_df = staging.write_staged(keyword_user_lists(events_df, pages_df).unionByName(theme_user_lists(events_df)),
+    # A theme's sketch counts the readers of its child themes too (the taxonomy's `parent`).
+    themed_df = events_df.transform(with_ancestor_themes(load_taxonomy(settings.taxonomy_file)))
+    lists_df = staging.write_staged(keyword_user_lists(events_df, pages_df).unionByName(theme_user_lists(themed_df)),
                                     settings, day, staging.USER_LISTS)
     clear_day(settings, day)
     append_to_table(user_sets(lists_df.where(F.col("kind") == KEYWORD_KIND)), settings, tables.KEYWORD_USER_SETS,

@@ -19,6 +19,7 @@ from dmp.errors import ConfigError, DmpError
 from dmp.pipeline import staging
 from dmp.pipeline.events import EVENT_ID_HEX_CHARS, accepted_window, MAX_URL_LENGTH, MAX_USER_ID_LENGTH, URL_SHAPE
 from dmp.pipeline.runs import STORE_STEP, TAG_STEP, VALIDATE_STEP, read_step_summary, step_summary_path
+from dmp.pipeline.theme_lineage import ancestor_rows
 from dmp.settings import Settings
 from dmp.tagging.taxonomy import UNKNOWN, load_taxonomy
 
@@ -86,9 +87,12 @@ def _tagged_parameters(settings: Settings, day: dt.date) -> dict:
 
 
 def _interests_parameters(settings: Settings, day: dt.date) -> dict:
+    stored = _figure(settings, day, STORE_STEP, "stored")
     themes = _themes(settings)
+    tagged_by_theme = _figure(settings, day, TAG_STEP, "events_by_theme")
     return {
-        "stored_events": _figure(settings, day, STORE_STEP, "stored"),
+        # Each stored event counts once under its theme and once more under each of the theme's ancestors.
+        "counted_events": stored + ancestor_rows(tagged_by_theme, load_taxonomy(settings.taxonomy_file)),
         "themes": themes,
         "known_themes": [theme for theme in themes if theme != UNKNOWN],
         "half_life_days": [settings.interest_half_life_days],

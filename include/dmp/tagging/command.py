@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
 from dmp import settings as settings_module
@@ -39,7 +40,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def _tagger_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", type=Path, help="model folder (default: DMP_MODEL_DIR/current)")
     parser.add_argument("--taxonomy", type=Path, help="taxonomy YAML (default: DMP_TAXONOMY)")
-    parser.add_argument("--rules", type=Path, help="manual rules YAML (default: DMP_RULES when it exists)")
+    parser.add_argument("--rules", type=Path,
+                        help="manual rules YAML (default: DMP_RULES when it exists, and none with --taxonomy)")
+
+
+def _rules_file(args: argparse.Namespace, settings) -> Path | None:
+    """The rules to apply: rules belong with the taxonomy they were written for, so the default
+    rules (DMP_RULES, written for DMP_TAXONOMY) do not apply to a taxonomy given with --taxonomy."""
+    if args.rules is not None or args.taxonomy is None:
+        return args.rules or settings.rules_file
+    print(f"no manual rules: --taxonomy {args.taxonomy} was given without --rules (the default rules are "
+          "written for DMP_TAXONOMY's themes); pass --rules FILE to apply rules", file=sys.stderr)
+    return None
 
 
 def _tagger(args: argparse.Namespace):
@@ -49,7 +61,7 @@ def _tagger(args: argparse.Namespace):
     return Tagger.load(
         args.model or settings.model_dir / "current",
         args.taxonomy or settings.taxonomy_file,
-        args.rules or settings.rules_file,
+        _rules_file(args, settings),
     )
 
 
@@ -74,9 +86,11 @@ def _train(args: argparse.Namespace) -> int:
 def _tag_urls(args: argparse.Namespace) -> int:
     tagger = _tagger(args)
     for tag in tagger.tag(args.urls):
+        ancestors = tagger.taxonomy.ancestors(tag.theme)
+        parents = f"parent {' > '.join(ancestors)}" if ancestors else ""
         detail = f"runner-up {tag.runner_up} {tag.runner_up_score:.2f}" if tag.runner_up else ""
         reason = f"reason {tag.reason}" if tag.reason else ""
-        print(f"{tag.url}\t{tag.theme}\t{tag.score:.2f}\t{tag.source}\t{detail}\t{reason}".rstrip())
+        print(f"{tag.url}\t{tag.theme}\t{tag.score:.2f}\t{tag.source}\t{parents}\t{detail}\t{reason}".rstrip())
     return 0
 
 
@@ -85,7 +99,7 @@ def _evaluate(args: argparse.Namespace) -> int:
 
     tagger = _tagger(args)
     report = evaluate(tagger, read_labeled(args.labeled, tagger.taxonomy.names), use_titles=args.use_titles)
-    print(format_report(report))
+    print(format_report(report, {theme.name: theme.description for theme in tagger.taxonomy.themes}))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(report, indent=2) + "\n")

@@ -85,16 +85,18 @@ def scores(labels: list[str], predicted: list[str], themes: tuple[str, ...]) -> 
     }
 
 
-def format_report(report: dict) -> str:
-    """A human-readable summary of `evaluate`'s report."""
+def format_report(report: dict, descriptions: dict[str, str] | None = None) -> str:
+    """A human-readable summary of `evaluate`'s report; each theme's `description` (from the
+    taxonomy) ends its row, so a reader of the figures sees what the theme was meant to hold."""
+    descriptions = descriptions or {}
     lines = [
         f"pages {report['pages']:,}  accuracy {report['accuracy']:.3f}  macro-F1 {report['macro_f1']:.3f}  "
         f"coverage {report['coverage']:.3f}  (accuracy on covered {report['accuracy_on_covered']:.3f})",
         f"{'theme':<24}{'precision':>10}{'recall':>10}{'f1':>8}{'support':>10}",
     ]
     for theme, figures in report["per_theme"].items():
-        lines.append(f"{theme:<24}{figures['precision']:>10.3f}{figures['recall']:>10.3f}{figures['f1']:>8.3f}"
-                     f"{figures['support']:>10,}")
+        lines.append((f"{theme:<24}{figures['precision']:>10.3f}{figures['recall']:>10.3f}{figures['f1']:>8.3f}"
+                      f"{figures['support']:>10,}  {descriptions.get(theme, '')}").rstrip())
     columns = list(next(iter(report["confusion"].values())))
     lines.append("confusion (rows: label, columns: tagged)")
     lines.append(" " * 24 + "".join(f"{c[:12]:>14}" for c in columns))

@@ -1,9 +1,11 @@
 """The client's taxonomy: themes defined by a few seed words, validated with clear errors.
 
 Minimum format, which keeps working: `themes: {<name>: {seeds: [word, ...]}}`. Optional per theme:
-`seeds_by_language: {fr: [...], ru: [...]}` (added to `seeds`), `parent` (another theme's name),
-`threshold` (the confidence under which a page is 'unknown' instead of this theme) and
-`description`. Seed words are normalised like every other word; a seed of several words
+`seeds_by_language: {fr: [...], ru: [...]}` (added to `seeds`), `parent` (another theme's name: a
+page of this theme also counts toward its parent and the parent's parents, in interests and
+audience estimates; see `dmp.pipeline.theme_lineage`), `threshold` (the confidence under which a
+page is 'unknown' instead of this theme) and `description` (for the people who edit the taxonomy;
+`dmp tag evaluate` prints it in its per-theme table). Seed words are normalised like every other word; a seed of several words
 ("horse riding") counts each word. Whether seeds are in a model's vocabulary is checked against
 the model (`TaxonomyCheck`), because the taxonomy is edited more often than the model is trained.
 """
@@ -49,6 +51,19 @@ class Taxonomy:
     def theme(self, name: str) -> Theme:
         return self.themes[self.names.index(name)]
 
+    def ancestors(self, name: str) -> tuple[str, ...]:
+        """The parent of theme `name`, its parent's parent and so on (none for 'unknown' or a root)."""
+        parents = {theme.name: theme.parent for theme in self.themes}
+        chain: list[str] = []
+        while parents.get(name) is not None:
+            name = parents[name]
+            chain.append(name)
+        return tuple(chain)
+
+    def lineage(self, name: str) -> tuple[str, ...]:
+        """The themes a page of theme `name` counts toward: itself, then its ancestors."""
+        return (name, *self.ancestors(name))
+
 
 @dataclass(frozen=True)
 class TaxonomyCheck:
@@ -82,8 +97,23 @@ def parse_taxonomy(document: object, source: str = "<memory>") -> Taxonomy:
     for theme in themes:
         if theme.parent is not None and theme.parent not in names:
             raise ConfigError(f"{source}: theme {theme.name!r} has parent {theme.parent!r}, which is not a theme.")
+    _check_no_parent_cycle(themes, source)
     digest = hashlib.sha256(json.dumps([t.__dict__ for t in themes], sort_keys=True).encode()).hexdigest()[:16]
     return Taxonomy(tuple(themes), source, digest)
+
+
+def _check_no_parent_cycle(themes: list[Theme], source: str) -> None:
+    """A theme cannot be its own ancestor: its pages would count toward it forever."""
+    parents = {theme.name: theme.parent for theme in themes}
+    for theme in themes:
+        chain = [theme.name]
+        while parents[chain[-1]] is not None:
+            chain.append(parents[chain[-1]])
+            if chain[-1] == theme.name:
+                raise ConfigError(f"{source}: parents form a cycle ({' -> '.join(chain)}); a theme cannot be its "
+                                  "own ancestor, remove one of these `parent` fields.")
+            if len(chain) > len(themes):
+                break
 
 
 def _parse_theme(name: str, spec: object, source: str) -> Theme:

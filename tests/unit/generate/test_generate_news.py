@@ -1,10 +1,9 @@
-"""Real page URLs from the UCI News Aggregator file (a tiny fixture here, the real file once)."""
+"""Real page URLs from the UCI News Aggregator file, read from a tiny fixture (the real file: tests/integration/generate)."""
 
 from __future__ import annotations
 
 import gzip
 import json
-import os
 from datetime import date
 from pathlib import Path
 
@@ -14,7 +13,6 @@ from dmp.errors import InputError
 from dmp.generate import GenerateRequest, generate
 from dmp.generate.news import news_pool
 
-REAL_FILE = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "uci_news_aggregator.tsv.gz"
 BACKSLASH_URL = r"http://www.latimes.com/business/la-fi-fed-20140310,0,13.story\?track=rss"
 ROWS = [  # id, title, url, publisher, category, story, hostname, timestamp
     ("1", "Fed official says weak data caused by weather", BACKSLASH_URL, "LA Times", "b", "s1", "latimes.com", "13"),
@@ -64,22 +62,3 @@ def test_unusable_files_are_input_errors(tmp_path, content):
         path.write_bytes(content)
     with pytest.raises(InputError, match="--urls"):
         news_pool(path, seed=1)
-
-
-def test_real_news_file(tmp_path):
-    """Runs on the real data set; a missing file fails in CI (CI set) and is skipped elsewhere."""
-    if not REAL_FILE.is_file():
-        if os.environ.get("CI"):
-            pytest.fail(f"{REAL_FILE} is missing; CI must provide the shared data sets")
-        pytest.skip(f"{REAL_FILE} not present (set CI=1 to make this a failure)")
-    out = tmp_path / "out"
-    request = GenerateRequest(start=date(2026, 2, 1), days=1, people=300, out_dir=out, seed=5, urls_file=REAL_FILE)
-    summary = generate(request)
-    with gzip.open(out / "2026-02-01" / "events-00000.jsonl.gz", "rt") as handle:
-        events = [json.loads(line) for line in handle]
-    assert len(events) == summary.events > 500
-    assert all(event["url"].startswith(("http://", "https://")) for event in events)
-    pool = news_pool(REAL_FILE, seed=5)
-    assert pool.theme_names == ("business", "science-tech", "entertainment", "health")
-    assert len(pool.urls) > 300_000
-    assert {event["url"] for event in events} <= set(pool.urls.tolist())

@@ -114,3 +114,14 @@ def test_the_connection_made_for_a_secured_platform_carries_its_login_and_tls(tm
     back = load({}, overrides=overrides)
     assert back.cassandra_auth == settings.cassandra_auth
     assert back.cassandra_tls == settings.cassandra_tls
+
+
+def test_the_spark_operator_takes_keyword_arguments_only():
+    with pytest.raises(TypeError):
+        DmpSparkSubmitOperator("validate", "validate_events")
+
+
+def test_the_gate_operator_runs_the_gate_job_for_its_gate():
+    operator = DmpGateOperator(gate="raw_events", application_args=["--date", "{{ ds }}"])
+    assert operator.task_id == "gate_raw_events" and operator.step == "gate_raw_events"
+    assert operator.application_args == ["--gate", "raw_events", "--date", "{{ ds }}"]

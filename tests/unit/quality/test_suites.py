@@ -30,7 +30,8 @@ def day_figures(settings, tmp_path):
     """Settings with the figures the gates read from the day's earlier steps."""
     day_settings = dataclasses.replace(settings, runs_dir=tmp_path / "runs")
     write_step_summary(day_settings, DAY, VALIDATE_STEP, {"staged": 10})
-    write_step_summary(day_settings, DAY, TAG_STEP, {"model_version": "w2v-test"})
+    write_step_summary(day_settings, DAY, TAG_STEP, {"model_version": "w2v-test",
+                                                     "events_by_theme": {"horse-riding": 3, "music": 5, "unknown": 2}})
     write_step_summary(day_settings, DAY, STORE_STEP, {"stored": 10})
     return day_settings
 
@@ -46,6 +47,15 @@ def test_each_gate_supplies_every_parameter_its_suites_name(day_figures, gate_na
     for check in gate.checks:
         named = _parameter_names(load_suite_document(day_figures, check.suite)["expectations"])
         assert named <= supplied, f"{check.suite} names {sorted(named - supplied)} that gate {gate_name} does not give"
+
+
+def test_interests_reconcile_with_each_event_counted_under_its_theme_and_its_ancestors(day_figures, tmp_path):
+    assert gate_named("interests").parameters(day_figures, DAY)["counted_events"] == 10, "no parent, no extra row"
+    taxonomy = tmp_path / "themes.yaml"
+    taxonomy.write_text("themes:\n  sports: {seeds: [football]}\n  music: {seeds: [music]}\n"
+                        "  horse-riding: {seeds: [horse], parent: sports}\n")
+    with_parent = dataclasses.replace(day_figures, taxonomy_file=taxonomy)
+    assert gate_named("interests").parameters(with_parent, DAY)["counted_events"] == 10 + 3
 
 
 @pytest.mark.parametrize("suite", SUITES)

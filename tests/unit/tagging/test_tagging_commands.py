@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from dmp import settings as settings_module
 from dmp.cli import main
 from dmp.generate import GenerateRequest, generate
 from dmp.generate.corpus import CORPUS_FILE
@@ -76,3 +77,48 @@ def test_tagging_without_a_model_says_how_to_get_one(tmp_path, monkeypatch, caps
     monkeypatch.setenv("DMP_MODEL_DIR", str(tmp_path))
     assert main(["tag", "url", "https://x.org/"]) == 1
     assert "dmp model train" in capsys.readouterr().err
+
+
+OTHER_THEMES = ("automobile", "cooking", "music")
+
+
+def _other_taxonomy(root, extra: str = "") -> str:
+    """A taxonomy other than the default: no horse-riding, which the default rules name."""
+    path = root / "other.yaml"
+    path.write_text("themes:\n"
+                    "  automobile: {seeds: [car, engine, dealer], description: Cars and their market}\n"
+                    "  cooking: {seeds: [recipe, dinner, baking]}\n"
+                    "  music: {seeds: [music, concert, album]}\n" + extra)
+    return str(path)
+
+
+def test_evaluate_with_another_taxonomy_applies_no_default_rules_and_says_so(trained, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("DMP_MODEL_DIR", str(trained / "models"))
+    pool = load_pool(None, 9)
+    pairs = [(url, pool.theme_names[theme]) for url, theme in zip(pool.urls.tolist(), pool.themes.tolist())]
+    labeled = tmp_path / "labeled.tsv"
+    labeled.write_text("url\tlabel\n" + "".join(f"{url}\t{label}\n" for url, label in pairs[::5]
+                                                if label in OTHER_THEMES))
+    assert main(["tag", "evaluate", "--labeled", str(labeled), "--taxonomy", _other_taxonomy(tmp_path)]) == 0
+    captured = capsys.readouterr()
+    assert "no manual rules" in captured.err and "--rules" in captured.err
+    assert "accuracy" in captured.out
+    assert "Cars and their market" in captured.out, "a theme's description ends its row of the report"
+
+
+def test_rules_asked_for_with_themes_the_taxonomy_lacks_are_a_clear_error(trained, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("DMP_MODEL_DIR", str(trained / "models"))
+    rules = str(settings_module.load().home / "taxonomy" / "rules.yaml")
+    assert main(["tag", "url", "https://x.org/", "--taxonomy", _other_taxonomy(tmp_path), "--rules", rules]) == 1
+    error = capsys.readouterr().err
+    assert "rule 1" in error and "'horse-riding' is not in the taxonomy" in error
+
+
+def test_tag_url_shows_the_theme_and_its_parent(trained, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("DMP_MODEL_DIR", str(trained / "models"))
+    taxonomy = _other_taxonomy(tmp_path, "  sports: {seeds: [football, match, league]}\n"
+                                         "  horse-riding: {seeds: [horse, racing, jockey], parent: sports}\n")
+    rules = str(settings_module.load().home / "taxonomy" / "rules.yaml")
+    assert main(["tag", "url", "http://www.geny.com/arrivee/prix-dione", "--taxonomy", taxonomy, "--rules", rules]) == 0
+    fields = capsys.readouterr().out.strip().split("\t")
+    assert fields[1:5] == ["horse-riding", "1.00", "rule:1", "parent sports"]

@@ -29,6 +29,17 @@ def test_optional_fields_are_read():
     assert (football.parent, football.threshold, football.description) == ("sports", 0.6, "the round ball")
 
 
+def test_a_theme_counts_toward_its_parent_and_the_parent_s_parents():
+    taxonomy = parse_taxonomy({"themes": {
+        "sports": {"seeds": ["sport"]},
+        "horse-riding": {"seeds": ["horse"], "parent": "sports"},
+        "dressage": {"seeds": ["dressage"], "parent": "horse-riding"},
+    }})
+    assert taxonomy.lineage("dressage") == ("dressage", "horse-riding", "sports")
+    assert taxonomy.ancestors("horse-riding") == ("sports",)
+    assert taxonomy.ancestors("sports") == taxonomy.ancestors("unknown") == ()
+
+
 def test_the_digest_changes_with_the_content():
     changed = {"themes": {**MINIMAL["themes"], "music": {"seeds": ["concert", "album", "singer"]}}}
     assert parse_taxonomy(MINIMAL).digest == parse_taxonomy(MINIMAL).digest != parse_taxonomy(changed).digest
@@ -47,6 +58,9 @@ def test_the_digest_changes_with_the_content():
         ({"themes": {"music": {"seeds": ["album"], "threshold": 2}}}, "threshold 2"),
         ({"themes": {"music": {"seeds": ["album"], "parent": "art"}}}, "parent 'art', which is not a theme"),
         ({"themes": {"unknown": {"seeds": ["album"]}}}, "reserved"),
+        ({"themes": {"a": {"seeds": ["album"], "parent": "b"}, "b": {"seeds": ["song"], "parent": "a"}}},
+         r"parents form a cycle \(a -> b -> a\)"),
+        ({"themes": {"a": {"seeds": ["album"], "parent": "a"}}}, r"cycle \(a -> a\)"),
     ],
 )
 def test_mistakes_name_the_theme_and_the_field(document, message):
