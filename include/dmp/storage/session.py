@@ -71,6 +71,8 @@ def ssl_context(tls: CassandraTls):
 
 def _refusal(settings: Settings, error) -> str:
     """What to check, from why each contact point refused the connection (NoHostAvailable.errors)."""
+    import ssl
+
     from cassandra import AuthenticationFailed
 
     reasons = list(error.errors.values())
@@ -80,14 +82,23 @@ def _refusal(settings: Settings, error) -> str:
                     "(or DMP_CASSANDRA_PASSWORD_FILE).")
         return (f"it refused user {settings.cassandra_auth.username!r}: check the password "
                 "(DMP_CASSANDRA_PASSWORD or DMP_CASSANDRA_PASSWORD_FILE) and that the role exists and may log in.")
-    # The driver re-raises a failed handshake as a plain OSError that keeps OpenSSL's "[SSL: ...]" reason.
-    if any("[SSL" in str(reason) for reason in reasons):
+    # A node that refuses the client's certificate may close the connection after the handshake
+    # (SSLEOFError); a failed handshake the driver re-raises as a plain OSError with OpenSSL's "[SSL: ...]".
+    if any(isinstance(reason, ssl.SSLError) or "[SSL" in str(reason) for reason in reasons):
         return (f"the TLS handshake failed ({reasons[0]}): check DMP_CASSANDRA_SSL_CA (the CA that signed the "
                 "nodes' certificates), DMP_CASSANDRA_SSL_VERIFY_HOSTNAME, DMP_CASSANDRA_SSL_CERT and "
                 "DMP_CASSANDRA_SSL_KEY when the nodes require a client certificate, and whether they use TLS at all.")
-    hint = "" if settings.cassandra_tls else " If the cluster requires TLS, set DMP_CASSANDRA_SSL=on."
     return (f"it does not answer. Start the local node with `dmp services up` (or check DMP_CASSANDRA_HOSTS / "
-            f"DMP_CASSANDRA_PORT).{hint} Driver said: {error}")
+            f"DMP_CASSANDRA_PORT).{_tls_hint(settings)} Driver said: {error}")
+
+
+def _tls_hint(settings: Settings) -> str:
+    """A closed connection is also how a node answers a client without TLS or without a certificate it needs."""
+    if settings.cassandra_tls is None:
+        return " If the cluster requires TLS, set DMP_CASSANDRA_SSL=on."
+    if settings.cassandra_tls.cert_file is None:
+        return " Set DMP_CASSANDRA_SSL_CERT and DMP_CASSANDRA_SSL_KEY when the nodes require a client certificate."
+    return ""
 
 
 @contextmanager
