@@ -28,6 +28,10 @@ DEFAULT_INTERESTS_TTL_DAYS = 400  # daily interests outlive raw events: lifetime
 DEFAULT_MAX_LATENESS_HOURS = 2
 DEFAULT_MIN_TAGGED_SHARE = 0.5
 DEFAULT_QUALITY_RETENTION_DAYS = 90
+# A day's events and distinct users within [0.5, 2] x the median of its trailing days pass the raw gate.
+DEFAULT_VOLUME_DRIFT_MIN = 0.5
+DEFAULT_VOLUME_DRIFT_MAX = 2.0
+DEFAULT_MAX_LATE_SHARE = 0.1
 SECONDS_PER_DAY = 86_400
 
 
@@ -91,6 +95,9 @@ class Settings:
     max_rejected_share: float
     max_lateness_hours: int
     min_tagged_share: float
+    volume_drift_min: float
+    volume_drift_max: float
+    max_late_share: float
     expectations_dir: Path
     quality_dir: Path
     quality_retention_days: int
@@ -166,6 +173,19 @@ def _share_setting(env: dict[str, str], name: str, default: float) -> float:
     return value
 
 
+def _ratio_setting(env: dict[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not value > 0:
+        raise ConfigError(f"{name}={raw!r} must be a positive ratio, e.g. 0.5 for half or 2 for twice.")
+    return value
+
+
 def _date_setting(env: dict[str, str], name: str, default: str) -> dt.date:
     raw = env.get(name) or default
     try:
@@ -215,6 +235,11 @@ def load(env: dict[str, str] | None = None) -> Settings:
         max_lateness_hours=_int_setting(env, "DMP_MAX_LATENESS_HOURS", DEFAULT_MAX_LATENESS_HOURS, minimum=0),
         # The tagged-events gate fails a day whose events are tagged with a theme below this share.
         min_tagged_share=_share_setting(env, "DMP_MIN_TAGGED_SHARE", DEFAULT_MIN_TAGGED_SHARE),
+        # The raw-events gate's bounds on the day's events and users, as ratios of the trailing median.
+        volume_drift_min=_ratio_setting(env, "DMP_VOLUME_DRIFT_MIN", DEFAULT_VOLUME_DRIFT_MIN),
+        volume_drift_max=_ratio_setting(env, "DMP_VOLUME_DRIFT_MAX", DEFAULT_VOLUME_DRIFT_MAX),
+        # The raw-events gate fails a day with more late events (of the evening before) than this share.
+        max_late_share=_share_setting(env, "DMP_MAX_LATE_SHARE", DEFAULT_MAX_LATE_SHARE),
         # Data-quality suites (committed) and their results and Data Docs (generated).
         expectations_dir=Path(env.get("DMP_EXPECTATIONS_DIR") or home / "expectations").resolve(),
         quality_dir=Path(env.get("DMP_QUALITY_DIR") or var_dir / "quality").resolve(),

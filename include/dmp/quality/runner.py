@@ -194,6 +194,7 @@ def run_gate(spark, settings: Settings, day: dt.date, gate: Gate) -> dict:
         "gate": gate.name,
         "success": not failures,
         "suites": suites,
+        "parameters": parameters,  # what the suites compared with, e.g. the volume baseline
         "data_docs": str(data_docs_index(settings)),
         "stopped": None if not failures else (
             f"the {gate.name} gate failed {len(failures)} expectation(s): {'; '.join(failures)}. "
