@@ -128,10 +128,7 @@ def audience_daily():
     publish_interests = spark_job(steps.PUBLISH_INTERESTS)
     keyword_index = spark_job(steps.KEYWORD_INDEX)
     publish_keyword_index = spark_job(steps.PUBLISH_KEYWORD_INDEX)
-    gate_raw_events = gate(steps.RAW_EVENTS_GATE)
-    gate_tagged_events = gate(steps.TAGGED_EVENTS_GATE)
-    gate_interests = gate(steps.INTERESTS_GATE)
-    gate_keyword_index = gate(steps.KEYWORD_INDEX_GATE)
+    gate_raw_events, gate_tagged_events, gate_interests, gate_keyword_index = map(gate, steps.GATES)
     reported = report(DAY)
 
     wait_for_landing(DAY) >> validate_events >> gate_raw_events >> tag_events >> gate_tagged_events

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -160,30 +161,27 @@ def _int_setting(env: dict[str, str], name: str, default: int, minimum: int = 1)
     return value
 
 
-def _share_setting(env: dict[str, str], name: str, default: float) -> float:
+def _float_setting(env: dict[str, str], name: str, default: float, is_valid: Callable[[float], bool],
+                   expected: str) -> float:
     raw = env.get(name)
     if raw is None or raw == "":
         return default
     try:
         value = float(raw)
     except ValueError:
-        value = -1.0
-    if not 0 <= value <= 1:
-        raise ConfigError(f"{name}={raw!r} must be a share from 0 to 1, e.g. 0.05 for 5%.")
+        value = float("nan")  # fails every check below
+    if not is_valid(value):
+        raise ConfigError(f"{name}={raw!r} must be {expected}.")
     return value
+
+
+def _share_setting(env: dict[str, str], name: str, default: float) -> float:
+    return _float_setting(env, name, default, lambda value: 0 <= value <= 1, "a share from 0 to 1, e.g. 0.05 for 5%")
 
 
 def _ratio_setting(env: dict[str, str], name: str, default: float) -> float:
-    raw = env.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        value = -1.0
-    if not value > 0:
-        raise ConfigError(f"{name}={raw!r} must be a positive ratio, e.g. 0.5 for half or 2 for twice.")
-    return value
+    return _float_setting(env, name, default, lambda value: value > 0,
+                          "a positive ratio, e.g. 0.5 for half or 2 for twice")
 
 
 def _date_setting(env: dict[str, str], name: str, default: str) -> dt.date:
