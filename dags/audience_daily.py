@@ -9,7 +9,9 @@ For its logical date D (the day processed; the run starts once D is over), this 
    quarantines the rows that cannot be stored with a reason (emails hashed) and stages the
    accepted events; read = accepted + quarantined. A damaged file or a rejected share above the
    `max_rejected_share` parameter stops the day here.
-3. **gate_raw_events**: Great Expectations suite `expectations/raw_events.json` on the accepted batch.
+3. **gate_raw_events**: Great Expectations suite `expectations/raw_events.json` on the accepted batch:
+   events and distinct users within `DMP_VOLUME_DRIFT_MIN`/`_MAX` of the trailing 7 days' median,
+   no duplicate event id, late events at most `DMP_MAX_LATE_SHARE`.
 4. **tag_events** (Spark): tags each distinct page once (manual rules, then the word2vec model
    under `DMP_MODEL_DIR/current`; pages already in the page index for this model are reused) and
    stages the day's events with their theme.
@@ -17,17 +19,26 @@ For its logical date D (the day processed; the run starts once D is over), this 
    score range, themes of the taxonomy, model version present.
 6. **store_events** (Spark): publishes the gated day: events with their theme to `events_by_user`
    (partition (user_id, day), retention TTL), new pages to `page_index`. Re-running writes the same rows.
-7. **daily_interests** then **lifetime_interests** (Spark): events and distinct pages per user, day
-   and theme; lifetime totals, active days, first/last seen, a decayed score (half-life
-   `DMP_INTEREST_HALF_LIFE_DAYS`) and 7/30/90-day events, the same whatever order days run in.
-8. **gate_interests**: suites `daily_interests.json` and `lifetime_interests.json`: totals reconcile
-   with the stored events, no negative or NaN score. Segments downstream follow its asset.
-9. **keyword_index** (Spark, beside the interests): who visited pages with each keyword, and theta
-   sketches per keyword and theme for `dmp audience estimate`.
-10. **report**: logs and returns the day's figures (`dmp runs show D` prints the same).
+7. **daily_interests** then **lifetime_interests** (Spark): stage events and distinct pages per user,
+   day and theme; lifetime totals, active days, first/last seen, a decayed score (half-life
+   `DMP_INTEREST_HALF_LIFE_DAYS`) and 7/30/90-day events from the day's staged rows and the other
+   days' stored ones, the same whatever order days run in. Totals that do not reconcile, or a
+   negative or NaN score, stop the day here.
+8. **gate_interests**: suites `daily_interests.json` and `lifetime_interests.json` on the staged rows:
+   totals reconcile with the stored events, no negative or NaN score, windows nest.
+9. **publish_interests** (Spark): writes the gated rows to `user_daily_interests` and `user_interests`
+   and deletes the themes a re-run no longer has. Segments downstream follow its assets.
+10. **keyword_index** (Spark, beside the interests): stages who visited pages with each keyword and
+   theta sketches per keyword and theme; theme lists that do not reconcile with the events stop the day.
+11. **gate_keyword_index**: suites `keyword_user_sets.json` and `audience_sketches.json`: chunks
+   reconcile with the lists, no empty key, each sketch within its error bound of its key's users.
+12. **publish_keyword_index** (Spark): replaces the day's `keyword_user_sets` and `audience_sketches`.
+13. **report**: logs and returns the day's figures (`dmp runs show D` prints the same).
 
-A failed gate (or a day stopped on its data) fails its task without retries: nothing downstream
-runs, and what earlier days published stays as it was. The failed expectations are in the task
+Every Cassandra write has one shape: a step computes and stages (Parquet under `DMP_STAGING_DIR/D/`),
+a gate checks the staged rows, then a publishing task (the only tasks with Cassandra outlets, listed
+in `dmp.pipeline.steps.PUBLISHES`) writes them. A failed gate (or a day stopped on its data) fails
+its task without retries: nothing downstream runs, and what earlier days published stays as it was. The failed expectations are in the task
 log, in `dmp runs show D` and in the Data Docs (`var/quality/gx/uncommitted/data_docs/local_site/`).
 
 **Trigger with parameters** (Trigger DAG in the UI, or `dmp run D --param min_tagged_share=0.3`):
@@ -47,6 +58,7 @@ import datetime as dt
 from airflow.sdk import Asset, CronDataIntervalTimetable, Param, PokeReturnValue, dag, task
 from dmp_airflow.operators import DmpGateOperator, DmpSparkSubmitOperator
 
+from dmp.pipeline import steps
 from dmp.settings import load
 
 # Parse-time settings only where Airflow stores a value with the DAG: the start date and the
@@ -54,10 +66,6 @@ from dmp.settings import load
 # the workers' DMP_KEYSPACE; every other setting is read by the tasks when they run.
 PARSE_SETTINGS = load()
 KEYSPACE = PARSE_SETTINGS.keyspace
-EVENTS_ASSET = Asset(f"cassandra://{KEYSPACE}/events_by_user", group="dmp")
-PAGE_INDEX_ASSET = Asset(f"cassandra://{KEYSPACE}/page_index", group="dmp")
-INTERESTS_ASSET = Asset(f"cassandra://{KEYSPACE}/user_interests", group="dmp")
-KEYWORDS_ASSET = Asset(f"cassandra://{KEYSPACE}/audience_sketches", group="dmp")
 DAY = "{{ ds }}"
 DAY_ARGS = ["--date", DAY]
 LANDING_WAIT = dt.timedelta(hours=6)
@@ -95,7 +103,7 @@ RUN_PARAMS = {
     },
 )
 def audience_daily():
-    @task.sensor(poke_interval=300, timeout=LANDING_WAIT.total_seconds(), mode="reschedule")
+    @task.sensor(task_id=steps.WAIT_FOR_LANDING, poke_interval=300, timeout=LANDING_WAIT.total_seconds(), mode="reschedule")
     def wait_for_landing(day: str) -> PokeReturnValue:
         from dmp.pipeline.landing import landing_files
 
@@ -104,13 +112,14 @@ def audience_daily():
         print(f"{len(files)} raw file(s) for {day} in {landing_dir}")
         return PokeReturnValue(is_done=bool(files), xcom_value=[str(path) for path in files])
 
-    def spark_job(job: str, **kwargs) -> DmpSparkSubmitOperator:
-        return DmpSparkSubmitOperator(task_id=job, job=job, application_args=DAY_ARGS, **kwargs)
+    def spark_job(step: str) -> DmpSparkSubmitOperator:
+        return DmpSparkSubmitOperator(task_id=step, job=step, application_args=DAY_ARGS,
+                                      outlets=cassandra_assets(step))
 
-    def gate(name: str, **kwargs) -> DmpGateOperator:
-        return DmpGateOperator(gate=name, application_args=DAY_ARGS, **kwargs)
+    def gate(name: str) -> DmpGateOperator:
+        return DmpGateOperator(gate=name, application_args=DAY_ARGS)
 
-    @task
+    @task(task_id=steps.REPORT)
     def report(day: str) -> dict:
         from dmp.pipeline.runs import read_day_summary
 
@@ -118,21 +127,26 @@ def audience_daily():
         print(summary)
         return summary
 
-    validate_events = spark_job("validate_events")
-    tag_events = spark_job("tag_events")
-    store_events = spark_job("store_events", outlets=[EVENTS_ASSET, PAGE_INDEX_ASSET])
-    daily_interests = spark_job("daily_interests")
-    lifetime_interests = spark_job("lifetime_interests")
-    keyword_index = spark_job("keyword_index", outlets=[KEYWORDS_ASSET])
-    gate_raw_events = gate("raw_events")
-    gate_tagged_events = gate("tagged_events")
-    gate_interests = gate("interests", outlets=[INTERESTS_ASSET])
+    validate_events = spark_job(steps.VALIDATE_EVENTS)
+    tag_events = spark_job(steps.TAG_EVENTS)
+    store_events = spark_job(steps.STORE_EVENTS)
+    daily_interests = spark_job(steps.DAILY_INTERESTS)
+    lifetime_interests = spark_job(steps.LIFETIME_INTERESTS)
+    publish_interests = spark_job(steps.PUBLISH_INTERESTS)
+    keyword_index = spark_job(steps.KEYWORD_INDEX)
+    publish_keyword_index = spark_job(steps.PUBLISH_KEYWORD_INDEX)
+    gate_raw_events, gate_tagged_events, gate_interests, gate_keyword_index = map(gate, steps.GATES)
     reported = report(DAY)
 
     wait_for_landing(DAY) >> validate_events >> gate_raw_events >> tag_events >> gate_tagged_events
     gate_tagged_events >> store_events >> [daily_interests, keyword_index]
-    daily_interests >> lifetime_interests >> gate_interests >> reported
-    keyword_index >> reported
+    daily_interests >> lifetime_interests >> gate_interests >> publish_interests >> reported
+    keyword_index >> gate_keyword_index >> publish_keyword_index >> reported
+
+
+def cassandra_assets(step: str) -> list[Asset]:
+    """The tables a publishing step writes, as the assets it updates (none for the other steps)."""
+    return [Asset(f"cassandra://{KEYSPACE}/{table}", group="dmp") for table in steps.PUBLISHES.get(step, ())]
 
 
 audience_daily()

@@ -1,4 +1,4 @@
-"""Spark job: lifetime interests (totals, active days, decayed score) of the day's users into `user_interests`.
+"""Spark job: lifetime interests (totals, active days, decayed score) of the day's users, staged for the gate.
 
 Run by the `audience_daily` DAG after daily_interests, or by hand:
     spark-submit spark_jobs/lifetime_interests.py --date 2026-11-01
@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import sys
 
+from dmp.pipeline import steps
 from dmp.pipeline.jobs import run_day_job
 from dmp.pipeline.lifetime import lifetime_day
 
 
 def main(argv: list[str] | None = None) -> int:
-    return run_day_job("lifetime_interests", __doc__.splitlines()[0], lifetime_day, argv)
+    return run_day_job(steps.LIFETIME_INTERESTS, __doc__.splitlines()[0], lifetime_day, argv)
 
 
 if __name__ == "__main__":

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import sys
 
+from dmp.pipeline import steps
 from dmp.pipeline.jobs import run_day_job
 from dmp.pipeline.store import store_day
 
 
 def main(argv: list[str] | None = None) -> int:
-    return run_day_job("store_events", __doc__.splitlines()[0], store_day, argv)
+    return run_day_job(steps.STORE_EVENTS, __doc__.splitlines()[0], store_day, argv)
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 
+from dmp.pipeline import steps
 from dmp.pipeline.jobs import run_day_job
 from dmp.pipeline.tag_day import tag_day
 
@@ -19,7 +20,7 @@ from dmp.pipeline.tag_day import tag_day
 def main(argv: list[str] | None = None) -> int:
     tagged_at = dt.datetime.now(dt.timezone.utc)  # when this run tagged, recorded on each page
     return run_day_job(
-        "tag_events", __doc__.splitlines()[0], lambda spark, settings, day: tag_day(spark, settings, day, tagged_at), argv
+        steps.TAG_EVENTS, __doc__.splitlines()[0], lambda spark, settings, day: tag_day(spark, settings, day, tagged_at), argv
     )
 
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import sys
 
+from dmp.pipeline import steps
 from dmp.pipeline.jobs import run_day_job
 from dmp.pipeline.validate import validate_day
 
 
 def main(argv: list[str] | None = None) -> int:
-    return run_day_job("validate_events", __doc__.splitlines()[0], validate_day, argv)
+    return run_day_job(steps.VALIDATE_EVENTS, __doc__.splitlines()[0], validate_day, argv)
 
 
 if __name__ == "__main__":

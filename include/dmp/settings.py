@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,6 +31,10 @@ DEFAULT_MAX_LATENESS_HOURS = 2
 DEFAULT_MIN_TAGGED_SHARE = 0.5
 DEFAULT_QUALITY_RETENTION_DAYS = 90
 DEFAULT_AIRFLOW_PORT = 8080
+# A day's events and distinct users within [0.5, 2] x the median of its trailing days pass the raw gate.
+DEFAULT_VOLUME_DRIFT_MIN = 0.5
+DEFAULT_VOLUME_DRIFT_MAX = 2.0
+DEFAULT_MAX_LATE_SHARE = 0.1
 SECONDS_PER_DAY = 86_400
 # The platform's own JDK setting first, then the one other tools follow.
 JAVA_HOME_VARIABLES = ("DMP_JAVA_HOME", "JAVA_HOME")
@@ -127,6 +131,9 @@ class Settings:
     max_rejected_share: float
     max_lateness_hours: int
     min_tagged_share: float
+    volume_drift_min: float
+    volume_drift_max: float
+    max_late_share: float
     expectations_dir: Path
     quality_dir: Path
     quality_retention_days: int
@@ -201,17 +208,27 @@ def _int_setting(env: dict[str, str], name: str, default: int, minimum: int = 1)
     return value
 
 
-def _share_setting(env: dict[str, str], name: str, default: float) -> float:
+def _float_setting(env: dict[str, str], name: str, default: float, is_valid: Callable[[float], bool],
+                   expected: str) -> float:
     raw = env.get(name)
     if raw is None or raw == "":
         return default
     try:
         value = float(raw)
     except ValueError:
-        value = -1.0
-    if not 0 <= value <= 1:
-        raise ConfigError(f"{name}={raw!r} must be a share from 0 to 1, e.g. 0.05 for 5%.")
+        value = float("nan")  # fails every check below
+    if not is_valid(value):
+        raise ConfigError(f"{name}={raw!r} must be {expected}.")
     return value
+
+
+def _share_setting(env: dict[str, str], name: str, default: float) -> float:
+    return _float_setting(env, name, default, lambda value: 0 <= value <= 1, "a share from 0 to 1, e.g. 0.05 for 5%")
+
+
+def _ratio_setting(env: dict[str, str], name: str, default: float) -> float:
+    return _float_setting(env, name, default, lambda value: value > 0,
+                          "a positive ratio, e.g. 0.5 for half or 2 for twice")
 
 
 def _date_setting(env: dict[str, str], name: str, default: str) -> dt.date:
@@ -351,6 +368,11 @@ def load(env: Mapping[str, str] | None = None, *, overrides: Mapping[str, str] |
         max_lateness_hours=_int_setting(env, "DMP_MAX_LATENESS_HOURS", DEFAULT_MAX_LATENESS_HOURS, minimum=0),
         # The tagged-events gate fails a day whose events are tagged with a theme below this share.
         min_tagged_share=_share_setting(env, "DMP_MIN_TAGGED_SHARE", DEFAULT_MIN_TAGGED_SHARE),
+        # The raw-events gate's bounds on the day's events and users, as ratios of the trailing median.
+        volume_drift_min=_ratio_setting(env, "DMP_VOLUME_DRIFT_MIN", DEFAULT_VOLUME_DRIFT_MIN),
+        volume_drift_max=_ratio_setting(env, "DMP_VOLUME_DRIFT_MAX", DEFAULT_VOLUME_DRIFT_MAX),
+        # The raw-events gate fails a day with more late events (of the evening before) than this share.
+        max_late_share=_share_setting(env, "DMP_MAX_LATE_SHARE", DEFAULT_MAX_LATE_SHARE),
         # Data-quality suites (committed) and their results and Data Docs (generated).
         expectations_dir=Path(env.get("DMP_EXPECTATIONS_DIR") or home / "expectations").resolve(),
         quality_dir=Path(env.get("DMP_QUALITY_DIR") or var_dir / "quality").resolve(),

@@ -12,6 +12,7 @@ from airflow.providers.apache.spark.hooks.spark_submit import SparkSubmitHook
 from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
 
 from dmp.orchestration.connections import CASSANDRA_CONN_ID, SPARK_CONN_ID, cassandra_overrides, spark_overrides
+from dmp.pipeline.steps import gate_step
 from dmp.settings import Settings, load, run_overrides
 
 
@@ -89,12 +90,12 @@ class DmpSparkSubmitOperator(SparkSubmitOperator):
 class DmpGateOperator(DmpSparkSubmitOperator):
     """Run a data-quality gate (`spark_jobs/gate.py`, suites in `expectations/`) on the day's staged data.
 
-    A failed gate fails the task without retries, so every task downstream of it stays unrun and
+    It has no Cassandra outlets: it only reads staged data. A failed gate fails the task without retries, so every task downstream of it stays unrun and
     nothing of the day is published; the failed expectations are in the task's log, in
     `dmp runs show DATE` and in the Data Docs.
     """
 
     def __init__(self, *, gate: str, **kwargs: Any) -> None:
-        kwargs.setdefault("task_id", f"gate_{gate}")
+        kwargs.setdefault("task_id", gate_step(gate))
         kwargs["application_args"] = ["--gate", gate, *(kwargs.get("application_args") or [])]
-        super().__init__(job="gate", step=f"gate_{gate}", **kwargs)
+        super().__init__(job="gate", step=gate_step(gate), **kwargs)

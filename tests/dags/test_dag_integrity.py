@@ -9,11 +9,15 @@ from pathlib import Path
 
 import pytest
 
+from dmp.pipeline.steps import GATES, INTERESTS_GATE, PUBLISH_INTERESTS, PUBLISHES, gate_step
+
 DAGS_DIR = Path(__file__).resolve().parents[2] / "dags"
 DAG_FILES = sorted(DAGS_DIR.glob("*.py"))
 # Imported inside tasks only: each costs seconds or opens connections at parse time.
 HEAVY_MODULES = ("pyspark", "gensim", "cassandra", "great_expectations", "pandas", "datasketches")
 MAX_PARSE_SECONDS = 1.0
+CASSANDRA_SCHEME = "cassandra://"
+GATE_JOB = "gate"  # spark_jobs/gate.py runs every gate task
 
 # Run in a fresh interpreter so modules imported by other tests do not hide a heavy import.
 _PARSE_PROBE = """
@@ -71,27 +75,92 @@ def test_no_dag_has_a_cycle(dag_bag):
         assert sorted(ordered) == sorted(dag.task_ids), f"{dag_id} cannot be ordered"
 
 
+def _is_gate(task) -> bool:
+    return task.task_type == "DmpGateOperator"
+
+
+def _writes_cassandra(task) -> bool:
+    return any(str(getattr(outlet, "uri", "")).startswith(CASSANDRA_SCHEME) for outlet in task.outlets)
+
+
+def ungated_writes(dag) -> list[str]:
+    """Why tasks of `dag` that write to Cassandra could publish data no gate checked (empty: none can).
+
+    A writer is any task with a Cassandra outlet. Every task upstream of it (what computed and
+    staged the data it publishes, and what fed that) must have a gate after it and before the writer.
+    """
+    gates = {task.task_id for task in dag.tasks if _is_gate(task)}
+    problems = []
+    for writer in (task for task in dag.tasks if _writes_cassandra(task)):
+        upstream = {task.task_id: task for task in writer.get_flat_relatives(upstream=True)}
+        if not gates & set(upstream):
+            problems.append(f"{writer.task_id} writes with no gate upstream")
+        for task_id, task in upstream.items():
+            between = gates & set(upstream) & {down.task_id for down in task.get_flat_relatives(upstream=False)}
+            if task_id not in gates and not between:
+                problems.append(f"{writer.task_id} can publish what {task_id} computed without a gate between them")
+    return problems
+
+
 def test_nothing_is_published_before_the_gates_of_its_data(dag_bag):
-    """Every task that writes to Cassandra runs downstream of the gates that check what it writes."""
+    """Every task that writes to Cassandra (a Cassandra outlet) runs after gates that follow everything it reads."""
     dag = dag_bag.dags["audience_daily"]
-    gates_before = {
-        "tag_events": {"gate_raw_events"},
-        "store_events": {"gate_raw_events", "gate_tagged_events"},
-        "keyword_index": {"gate_raw_events", "gate_tagged_events"},
-        "report": {"gate_raw_events", "gate_tagged_events", "gate_interests"},
-    }
-    for task_id, gates in gates_before.items():
-        upstream = {task.task_id for task in dag.get_task(task_id).get_flat_relatives(upstream=True)}
-        assert gates <= upstream, f"{task_id} can run before {sorted(gates - upstream)}"
-    assert {task.task_id for task in dag.tasks if task.task_id.startswith("gate_")} == {
-        "gate_raw_events", "gate_tagged_events", "gate_interests"}
+    assert ungated_writes(dag) == []
+    assert {task.task_id for task in dag.tasks if _is_gate(task)} == {gate_step(gate) for gate in GATES}
 
 
-def test_the_interests_asset_is_updated_by_the_gate_only(dag_bag):
+def test_the_writers_are_the_publishing_steps_with_the_tables_they_write(dag_bag):
+    """A task that writes must say so: its outlets are the tables `steps.PUBLISHES` lists, and only those tasks have any."""
+    dag = dag_bag.dags["audience_daily"]
+    writes = {task.task_id: sorted(str(outlet.uri).rsplit("/", 1)[-1] for outlet in task.outlets)
+              for task in dag.tasks if _writes_cassandra(task)}
+    assert writes == {step: sorted(tables) for step, tables in PUBLISHES.items()}
+
+
+def test_every_spark_job_is_a_step_of_the_daily_dag(dag_bag):
+    """Job files, task ids and figures share one set of names (`dmp.pipeline.steps`)."""
+    task_ids = set(dag_bag.dags["audience_daily"].task_ids)
+    jobs = {path.stem for path in (DAGS_DIR.parent / "spark_jobs").glob("*.py")} - {GATE_JOB}
+    assert jobs <= task_ids, f"spark jobs with no task: {sorted(jobs - task_ids)}"
+
+
+def _small_dag(wiring):
+    """A throwaway DAG: `wiring(compute, gate, writer, other)` connects a compute task, a gate, a writer."""
+    from airflow.providers.standard.operators.empty import EmptyOperator
+    from airflow.sdk import DAG, Asset
+
+    from dmp_airflow.operators import DmpGateOperator
+
+    with DAG("wiring_under_test", schedule=None) as dag:
+        compute, other = EmptyOperator(task_id="compute"), EmptyOperator(task_id="other_compute")
+        gate = DmpGateOperator(gate="under_test", application_args=[])
+        writer = EmptyOperator(task_id="writer", outlets=[Asset(f"{CASSANDRA_SCHEME}dmp/some_table")])
+        wiring(compute, gate, writer, other)
+    return dag
+
+
+@pytest.mark.parametrize("wiring, problems", [
+    (lambda compute, gate, writer, other: compute >> gate >> writer, []),
+    (lambda compute, gate, writer, other: compute >> writer, ["writer writes with no gate upstream",
+                                                             "writer can publish what compute computed without a gate between them"]),
+    (lambda compute, gate, writer, other: compute >> writer >> gate,  # the interests' shape before the change
+     ["writer writes with no gate upstream", "writer can publish what compute computed without a gate between them"]),
+    (lambda compute, gate, writer, other: [compute >> gate >> writer, other >> writer],
+     ["writer can publish what other_compute computed without a gate between them"]),
+    (lambda compute, gate, writer, other: compute >> gate >> other >> writer,
+     ["writer can publish what other_compute computed without a gate between them"]),
+], ids=["gated", "no-gate", "gate-after-writer", "second-input-ungated", "compute-after-gate"])
+def test_the_gate_check_catches_a_writer_without_a_gate_before_it(wiring, problems):
+    assert ungated_writes(_small_dag(wiring)) == problems
+
+
+def test_the_interests_asset_is_updated_by_its_publishing_task_after_the_gate(dag_bag):
     """Segments follow the interests asset: it must mean 'interests that passed their gate'."""
     dag = dag_bag.dags["audience_daily"]
     writers = [task.task_id for task in dag.tasks if any("user_interests" in str(o) for o in task.outlets)]
-    assert writers == ["gate_interests"]
+    assert writers == [PUBLISH_INTERESTS]
+    upstream = {task.task_id for task in dag.get_task(PUBLISH_INTERESTS).get_flat_relatives(upstream=True)}
+    assert gate_step(INTERESTS_GATE) in upstream
 
 
 def test_the_daily_dags_parameters_are_the_run_settings_and_empty_by_default(dag_bag):

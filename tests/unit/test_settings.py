@@ -66,6 +66,9 @@ def test_unknown_replication_says_what_is_understood(text):
         ({"DMP_PIPELINE_START": "November"}, "DMP_PIPELINE_START"),
         ({"DMP_MAX_REJECTED_SHARE": "5%"}, "DMP_MAX_REJECTED_SHARE"),
         ({"DMP_MAX_REJECTED_SHARE": "1.5"}, "DMP_MAX_REJECTED_SHARE"),
+        ({"DMP_VOLUME_DRIFT_MIN": "0"}, "DMP_VOLUME_DRIFT_MIN"),
+        ({"DMP_VOLUME_DRIFT_MAX": "twice"}, "DMP_VOLUME_DRIFT_MAX"),
+        ({"DMP_MAX_LATE_SHARE": "nan"}, "DMP_MAX_LATE_SHARE"),
     ],
 )
 def test_bad_values_name_the_setting(env, name):
@@ -138,3 +141,9 @@ def test_the_default_rules_go_with_the_default_taxonomy_only(tmp_path):
     other = {"DMP_TAXONOMY": str(tmp_path / "other.yaml")}
     assert load(other).rules_file is None, "the default rules name the default taxonomy's themes"
     assert load({**other, "DMP_RULES": str(tmp_path / "rules.yaml")}).rules_file == tmp_path / "rules.yaml"
+
+
+def test_volume_drift_bounds_and_late_share_are_settings():
+    settings = load({"DMP_VOLUME_DRIFT_MIN": "0.8", "DMP_VOLUME_DRIFT_MAX": "1.25", "DMP_MAX_LATE_SHARE": "0.02"})
+    assert (settings.volume_drift_min, settings.volume_drift_max, settings.max_late_share) == (0.8, 1.25, 0.02)
+    assert (load({}).volume_drift_min, load({}).volume_drift_max, load({}).max_late_share) == (0.5, 2.0, 0.1)

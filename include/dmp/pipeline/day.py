@@ -10,9 +10,11 @@ import datetime as dt
 import time
 from collections.abc import Callable, Sequence
 
+from dmp.pipeline import steps
 from dmp.pipeline.interests import interests_day
 from dmp.pipeline.keyword_index import keyword_index_day
 from dmp.pipeline.lifetime import lifetime_day
+from dmp.pipeline.publish import publish_interests_day, publish_keyword_index_day
 from dmp.pipeline.store import store_day
 from dmp.pipeline.tag_day import tag_day
 from dmp.pipeline.validate import validate_day
@@ -34,24 +36,27 @@ def _gate(name: str) -> StepBody:
 def day_steps(tagged_at: dt.datetime | None = None) -> dict[str, StepBody]:
     """Step name (the DAG's task id) -> body, in the DAG's order."""
     return {
-        "validate_events": validate_day,
-        "gate_raw_events": _gate("raw_events"),
-        "tag_events": lambda spark, settings, day: tag_day(
+        steps.VALIDATE_EVENTS: validate_day,
+        steps.gate_step(steps.RAW_EVENTS_GATE): _gate(steps.RAW_EVENTS_GATE),
+        steps.TAG_EVENTS: lambda spark, settings, day: tag_day(
             spark, settings, day, tagged_at or dt.datetime.now(dt.timezone.utc)),
-        "gate_tagged_events": _gate("tagged_events"),
-        "store_events": store_day,
-        "daily_interests": interests_day,
-        "lifetime_interests": lifetime_day,
-        "gate_interests": _gate("interests"),
-        "keyword_index": keyword_index_day,
+        steps.gate_step(steps.TAGGED_EVENTS_GATE): _gate(steps.TAGGED_EVENTS_GATE),
+        steps.STORE_EVENTS: store_day,
+        steps.DAILY_INTERESTS: interests_day,
+        steps.LIFETIME_INTERESTS: lifetime_day,
+        steps.gate_step(steps.INTERESTS_GATE): _gate(steps.INTERESTS_GATE),
+        steps.PUBLISH_INTERESTS: publish_interests_day,
+        steps.KEYWORD_INDEX: keyword_index_day,
+        steps.gate_step(steps.KEYWORD_INDEX_GATE): _gate(steps.KEYWORD_INDEX_GATE),
+        steps.PUBLISH_KEYWORD_INDEX: publish_keyword_index_day,
     }
 
 
-GATE_STEPS = ("gate_raw_events", "gate_tagged_events", "gate_interests")
+GATE_STEPS = tuple(steps.gate_step(gate) for gate in steps.GATES)
 ALL_STEPS = tuple(day_steps())
 NO_GATES = tuple(step for step in ALL_STEPS if step not in GATE_STEPS)
 # Up to the day's events and pages in Cassandra, gates left out: what later steps' tests start from.
-TO_STORED = ("validate_events", "tag_events", "store_events")
+TO_STORED = (steps.VALIDATE_EVENTS, steps.TAG_EVENTS, steps.STORE_EVENTS)
 
 
 def run_day(spark, settings: Settings, day: dt.date, steps: Sequence[str] = ALL_STEPS,

@@ -3,13 +3,15 @@
 Keywords come from the day's pages and themes from the day's tagged events, both as `tag_events`
 staged them. Each (keyword, day) and (theme, day) is grouped into sorted lists of distinct users of
 about CHUNK_USERS each: one list (chunk 0) for most keys, several for frequent ones, each user in
-the chunk its hash picks. No row ever holds a whole frequent key, so memory stays flat as days grow,
-and the lists are staged as Parquet for the writes that follow. The index stores the chunks as they
-are; the sketches (Apache DataSketches compact theta sketches of the user ids, built in Arrow
-batches) are built per chunk and unioned per key, serialized into Cassandra and unioned again at
-query time (`dmp.audience.estimate`). Keys share 4,096 buckets per day (`dmp.storage.formats`), so
-a day is a set of whole partitions (index) or of clustering ranges (sketches): each run deletes the
-day's rows first, and a re-run leaves exactly that day's keywords, whatever an earlier run wrote.
+the chunk its hash picks. No row ever holds a whole frequent key, so memory stays flat as days grow.
+The index stores the chunks as they are; the sketches (Apache DataSketches compact theta sketches
+of the user ids, built in Arrow batches) are built per chunk and unioned per key, and unioned again
+at query time (`dmp.audience.estimate`). Lists, index rows and sketches (each with its key's exact
+user count, for the gate) are staged; theme lists that do not reconcile with the day's events stop
+the day. The keyword-index gate checks the staged rows and `publish_keyword_index` writes them
+(`dmp.pipeline.publish`). Keys share 4,096 buckets per day (`dmp.storage.formats`), so a day is a
+set of whole partitions (index) or of clustering ranges (sketches): publishing deletes the day's
+rows first, and a re-run leaves exactly that day's keywords, whatever an earlier run wrote.
 """
 
 from __future__ import annotations
@@ -22,20 +24,22 @@ from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
-from dmp.pipeline import staging
-from dmp.pipeline.runs import KEYWORDS_STEP, write_step_summary
+from dmp.pipeline import staging, steps
+from dmp.pipeline.runs import stop_day, write_step_summary
 from dmp.pipeline.theme_lineage import with_ancestor_themes
 from dmp.settings import Settings
 from dmp.storage import tables
 from dmp.storage.formats import (
-    KEYWORD_KIND, THEME_KIND, key_bucket_column, union_of_sketches, user_sketch, users_blob_column,
+    KEYWORD_KIND, SKETCH_LG_K, THEME_KIND, key_bucket_column, union_of_sketches, user_sketch, users_blob_column,
 )
-from dmp.storage.keyword_index import BUCKET_WRITE_CONF, clear_day
-from dmp.storage.spark_io import append_to_table, by_partition
+from dmp.storage.spark_io import by_partition
 from dmp.tagging.taxonomy import UNKNOWN, load_taxonomy
 
 # Users per stored set, about: a cell of a few hundred KB, well under what Cassandra handles well.
 CHUNK_USERS = 4096
+# The keyword-index gate's bound on a sketch's error against its key's exact users: 5 standard
+# errors (1/sqrt(k)), which an honest sketch passes but one built from the wrong users does not.
+MAX_SKETCH_ERROR = 5 / (2 ** SKETCH_LG_K) ** 0.5
 SKETCH_SCHEMA = T.StructType([
     T.StructField("kind", T.StringType()), T.StructField("key", T.StringType()), T.StructField("day", T.DateType()),
     T.StructField("sketch", T.BinaryType()), T.StructField("estimate", T.DoubleType()),
@@ -129,8 +133,26 @@ def user_sketches(lists_df: DataFrame) -> DataFrame:
     return by_partition(sketches_df, "kind", "bucket")
 
 
+def with_key_users(sketches_df: DataFrame, lists_df: DataFrame) -> DataFrame:
+    """Sketch rows with their key's exact `users` (from the lists: each user is in one chunk) and the
+    sketch's `relative_error` against it, for the gate to bound."""
+    users_df = lists_df.groupBy("kind", "key", "day").agg(F.sum(F.size("users")).alias("users"))
+    return by_partition(sketches_df.join(users_df, on=["kind", "key", "day"], how="left").withColumn(
+        "relative_error", F.abs(F.col("estimate") - F.col("users")) / F.col("users")), "kind", "bucket")
+
+
+def unreconciled_themes(events_df: DataFrame, lists_df: DataFrame) -> str | None:
+    """Why the theme lists do not hold each (theme, user) of the day's tagged events once, or None."""
+    expected = events_df.where(F.col("theme") != UNKNOWN).select("theme", "user_id").distinct().count()
+    listed = lists_df.where(F.col("kind") == THEME_KIND).agg(F.coalesce(F.sum(F.size("users")), F.lit(0))).first()[0]
+    if listed == expected:
+        return None
+    return (f"the theme lists hold {listed:,} (theme, user) pairs but the day's tagged events have {expected:,}; "
+            "nothing was published.")
+
+
 def keyword_index_day(spark: SparkSession, settings: Settings, day: dt.date) -> dict:
-    """Write the day's inverted index and sketches; return the figures."""
+    """Stage the day's inverted index and sketches; return the figures."""
     events_df = staging.read_staged(spark, settings, day, staging.TAGGED_EVENTS)
     pages_df = staging.read_staged(spark, settings, day, staging.PAGES)
     # Staged rather than cached: Spark's in-memory cache builds column batches of 10,000 rows,
@@ -139,10 +161,9 @@ def keyword_index_day(spark: SparkSession, settings: Settings, day: dt.date) -> 
     themed_df = events_df.transform(with_ancestor_themes(load_taxonomy(settings.taxonomy_file)))
     lists_df = staging.write_staged(keyword_user_lists(events_df, pages_df).unionByName(theme_user_lists(themed_df)),
                                     settings, day, staging.USER_LISTS)
-    clear_day(settings, day)
-    append_to_table(user_sets(lists_df.where(F.col("kind") == KEYWORD_KIND)), settings, tables.KEYWORD_USER_SETS,
-                    conf=BUCKET_WRITE_CONF)
-    append_to_table(user_sketches(lists_df), settings, tables.AUDIENCE_SKETCHES, conf=BUCKET_WRITE_CONF)
+    staging.write_staged(user_sets(lists_df.where(F.col("kind") == KEYWORD_KIND)), settings, day,
+                         staging.KEYWORD_USER_SETS)
+    staging.write_staged(with_key_users(user_sketches(lists_df), lists_df), settings, day, staging.AUDIENCE_SKETCHES)
     by_kind = {row["kind"]: row for row in lists_df.groupBy("kind").agg(
         F.countDistinct("key").alias("lists"), F.sum(F.size("users")).alias("users"),
         F.count(F.lit(1)).alias("chunks")).collect()}
@@ -154,5 +175,8 @@ def keyword_index_day(spark: SparkSession, settings: Settings, day: dt.date) -> 
         "keyword_user_sets": keywords["chunks"] if keywords else 0,
         "theme_sketches": by_kind[THEME_KIND]["lists"] if THEME_KIND in by_kind else 0,
     }
-    write_step_summary(settings, day, KEYWORDS_STEP, summary)
+    problem = unreconciled_themes(themed_df, lists_df)
+    if problem:
+        stop_day(settings, day, steps.KEYWORD_INDEX, summary, problem)
+    write_step_summary(settings, day, steps.KEYWORD_INDEX, summary)
     return summary

@@ -1,12 +1,15 @@
 """Lifetime interests per user and theme, derived from the daily interests of the users of a day.
 
-For every user active on the day, all of their daily rows are read back (one Cassandra partition
-each) and folded into totals, active days, first and last seen, a decayed score as of the last
-day seen, and the events of the 7, 30 and 90 days up to it. Nothing depends on when or in which
-order days ran: the last run that touches a user has all of that user's days, so in-order runs,
-re-runs and backfills in any order end with the same rows. When a day is run again and a user's
-theme of that day is gone (the pages were re-tagged by a new model or rules), the old daily row,
-and the lifetime row it alone made, are deleted rather than left to count.
+For every user active on the day, the day's daily rows (staged by `daily_interests`, not yet
+published) and the stored rows of the user's other days (one Cassandra partition each; the day's
+own stored rows, from an earlier run, are replaced by the staged ones) are folded into totals,
+active days, first and last seen, a decayed score as of the last day seen, and the events of the
+7, 30 and 90 days up to it. Nothing depends on when or in which order days ran: the last run that
+touches a user has all of that user's days, so in-order runs, re-runs and backfills in any order
+end with the same rows. When a day is run again and a user's theme of that day is gone (the pages
+were re-tagged by a new model or rules), the keys of the old daily row, and of the lifetime row it
+alone made, are staged for `publish_interests` to delete rather than left to count.
+Everything is staged for the interests gate; a negative or NaN score stops the day here.
 """
 
 from __future__ import annotations
@@ -17,12 +20,11 @@ import logging
 from pyspark.sql import Column, DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
 
-from dmp.errors import DmpError
-from dmp.pipeline import staging
-from dmp.pipeline.runs import LIFETIME_STEP, write_step_summary
+from dmp.pipeline import staging, steps
+from dmp.pipeline.runs import stop_day, write_step_summary
 from dmp.settings import Settings
 from dmp.storage import tables
-from dmp.storage.spark_io import append_to_table, by_partition, delete_rows, read_table
+from dmp.storage.spark_io import read_table
 from dmp.tagging.taxonomy import UNKNOWN
 
 log = logging.getLogger(__name__)
@@ -59,32 +61,23 @@ def lifetime_interests(daily_df: DataFrame, half_life_days: int) -> DataFrame:
 
 
 def lifetime_day(spark: SparkSession, settings: Settings, day: dt.date) -> dict:
-    """Recompute the lifetime interests of the day's users; refuse to store negative or NaN scores."""
+    """Recompute and stage the lifetime interests of the day's users; stop on negative or NaN scores."""
     # The day's fresh daily rows: every event of the day is in one, so their users are the day's users.
-    fresh_today_df = staging.read_staged(spark, settings, day, staging.DAILY_INTERESTS).select(*DAILY_KEY)
-    users_df = fresh_today_df.select("user_id").distinct()
-    daily_df = read_table(spark, settings, tables.DAILY_INTERESTS)
+    today_df = staging.read_staged(spark, settings, day, staging.DAILY_INTERESTS).select(*DAILY_KEY, "events")
+    users_df = today_df.select("user_id").distinct()
     # A join on the partition key: the connector reads just these users' partitions (direct join).
-    user_days_df = users_df.join(daily_df, on="user_id", how="inner").cache()
-    stale_daily_df = user_days_df.where(F.col("day") == F.lit(day)).select(*DAILY_KEY).join(
-        fresh_today_df, on=list(DAILY_KEY), how="left_anti").cache()
-    current_df = user_days_df.join(stale_daily_df, on=list(DAILY_KEY), how="left_anti")
+    stored_df = users_df.join(read_table(spark, settings, tables.DAILY_INTERESTS), on="user_id", how="inner").select(
+        *DAILY_KEY, "events").cache()
+    current_df = stored_df.where(F.col("day") != F.lit(day)).unionByName(today_df)
     lifetime_df = staging.write_staged(
         lifetime_interests(current_df, settings.interest_half_life_days), settings, day, staging.LIFETIME_INTERESTS
     )
-    stale_lifetime_df = stale_daily_df.select(*LIFETIME_KEY).distinct().join(
-        lifetime_df.select(*LIFETIME_KEY), on=list(LIFETIME_KEY), how="left_anti")
-    invalid = lifetime_df.where(F.isnan("score") | (F.col("score") < 0) | (F.col("total_events") < 0)).count()
-    if invalid:
-        raise DmpError(f"{invalid} lifetime interest rows of {day}'s users have a negative or NaN score: not stored.")
-    append_to_table(by_partition(lifetime_df, "user_id"), settings, tables.LIFETIME_INTERESTS)
-    stale = {"daily": stale_daily_df.count(), "lifetime": 0}
-    if stale["daily"]:
-        stale["lifetime"] = stale_lifetime_df.count()
-        log.info("removing %s daily and %s lifetime rows of %s left by an earlier run", stale["daily"],
-                 stale["lifetime"], day)
-        delete_rows(stale_lifetime_df, settings, tables.LIFETIME_INTERESTS, LIFETIME_KEY)
-        delete_rows(stale_daily_df, settings, tables.DAILY_INTERESTS, DAILY_KEY)
+    stale_daily_df = staging.write_staged(stored_df.where(F.col("day") == F.lit(day)).select(*DAILY_KEY).join(
+        today_df.select(*DAILY_KEY), on=list(DAILY_KEY), how="left_anti"), settings, day, staging.STALE_DAILY_INTERESTS)
+    stale_lifetime_df = staging.write_staged(stale_daily_df.select(*LIFETIME_KEY).distinct().join(
+        lifetime_df.select(*LIFETIME_KEY), on=list(LIFETIME_KEY), how="left_anti"),
+        settings, day, staging.STALE_LIFETIME_INTERESTS)
+    stored_df.unpersist()
     users_by_theme = {row["theme"]: row["count"] for row in lifetime_df.groupBy("theme").count().collect()}
     summary = {
         "date": day.isoformat(),
@@ -93,9 +86,12 @@ def lifetime_day(spark: SparkSession, settings: Settings, day: dt.date) -> dict:
         "rows": sum(users_by_theme.values()),
         "users_by_theme": dict(sorted(users_by_theme.items())),
         "half_life_days": settings.interest_half_life_days,
-        "stale_rows_removed": stale,
+        "stale_rows": {"daily": stale_daily_df.count(), "lifetime": stale_lifetime_df.count()},
     }
-    user_days_df.unpersist()
-    stale_daily_df.unpersist()
-    write_step_summary(settings, day, LIFETIME_STEP, summary)
+    invalid = lifetime_df.where(F.isnan("score") | (F.col("score") < 0) | (F.col("total_events") < 0)).count()
+    if invalid:
+        stop_day(settings, day, steps.LIFETIME_INTERESTS, summary,
+                 f"{invalid} lifetime interest rows of {day}'s users have a negative or NaN score or total (staged in "
+                 f"{settings.staged(day, staging.LIFETIME_INTERESTS)}); nothing was published.")
+    write_step_summary(settings, day, steps.LIFETIME_INTERESTS, summary)
     return summary

@@ -11,16 +11,21 @@ import json
 from pathlib import Path
 
 from dmp.errors import DmpError, InputError
+from dmp.pipeline import steps
+from dmp.pipeline.steps import GATE_PREFIX
 from dmp.settings import Settings
 
-VALIDATE_STEP = "validate_events"
-TAG_STEP = "tag_events"
-STORE_STEP = "store_events"
-INTERESTS_STEP = "daily_interests"
-LIFETIME_STEP = "lifetime_interests"
-KEYWORDS_STEP = "keyword_index"
-GATE_PREFIX = "gate_"
+# Keys of the day's figures (`dmp runs show`) -> the step whose figures they are.
+LATER_STEPS = {
+    "tagging": steps.TAG_EVENTS, "store": steps.STORE_EVENTS, "interests": steps.DAILY_INTERESTS,
+    "lifetime": steps.LIFETIME_INTERESTS, "interests_published": steps.PUBLISH_INTERESTS,
+    "keywords": steps.KEYWORD_INDEX, "keywords_published": steps.PUBLISH_KEYWORD_INDEX,
+}
 RECONCILED_COUNTS = ("read", "accepted", "quarantined")  # read = accepted + quarantined, always
+
+
+class DataStopped(DmpError):
+    """A step found the day's data wrong (totals that do not reconcile, a NaN score): the day stops."""
 
 
 def _day_folder(settings: Settings, day: dt.date) -> Path:
@@ -47,6 +52,16 @@ def write_step_summary(settings: Settings, day: dt.date, step: str, summary: dic
     return path
 
 
+def stop_day(settings: Settings, day: dt.date, step: str, summary: dict, reason: str) -> None:
+    """Stop the day on its data as a failed gate does: the reason in the step's figures, then DataStopped.
+
+    The operator finds the reason in the figures and fails the task without retries (a retry would
+    meet the same data); `dmp runs show` and `dmp run` show it.
+    """
+    write_step_summary(settings, day, step, {**summary, "stopped": reason})
+    raise DataStopped(f"{day} stopped at {step}: {reason}")
+
+
 def _read_figures(path: Path, day: dt.date) -> dict:
     try:
         return json.loads(path.read_text())
@@ -65,8 +80,8 @@ def read_step_summary(settings: Settings, day: dt.date, step: str) -> dict | Non
 
 def read_day_summary(settings: Settings, day: dt.date) -> dict:
     """The stored day's figures; an error when they are missing or do not reconcile."""
-    summary = read_step_summary(settings, day, VALIDATE_STEP)
-    path = step_summary_path(settings, day, VALIDATE_STEP)
+    summary = read_step_summary(settings, day, steps.VALIDATE_EVENTS)
+    path = step_summary_path(settings, day, steps.VALIDATE_EVENTS)
     if summary is None:
         raise DmpError(f"No figures for {day}: {path} is missing (has validate_events run for that day?).")
     missing = sorted(set(RECONCILED_COUNTS) - set(summary))
@@ -77,9 +92,7 @@ def read_day_summary(settings: Settings, day: dt.date) -> dict:
             f"Counts for {day} do not reconcile: read {summary['read']} != accepted {summary['accepted']} "
             f"+ quarantined {summary['quarantined']} ({path})."
         )
-    later_steps = {"tagging": TAG_STEP, "store": STORE_STEP, "interests": INTERESTS_STEP, "lifetime": LIFETIME_STEP,
-                   "keywords": KEYWORDS_STEP}
-    figures = {name: found for name, step in later_steps.items() if (found := read_step_summary(settings, day, step))}
+    figures = {name: found for name, step in LATER_STEPS.items() if (found := read_step_summary(settings, day, step))}
     gates = {path.stem.removeprefix(GATE_PREFIX): _read_figures(path, day)
              for path in sorted(_day_folder(settings, day).glob(f"{GATE_PREFIX}*.json"))}
     return {**summary, "stored": figures.get("store", {}).get("stored", 0), **figures, "gates": gates}

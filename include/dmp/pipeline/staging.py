@@ -12,6 +12,7 @@ import datetime as dt
 from pyspark.sql import DataFrame, SparkSession
 
 from dmp.errors import InputError
+from dmp.pipeline import steps
 from dmp.settings import Settings
 
 # Dataset name -> the step that writes it (named in the error when it is missing).
@@ -20,14 +21,23 @@ PAGES = "pages"
 TAGGED_EVENTS = "tagged_events"
 DAILY_INTERESTS = "daily_interests"
 LIFETIME_INTERESTS = "lifetime_interests"
+# Keys of stored rows a re-run of the day no longer has: the interests' publish deletes them.
+STALE_DAILY_INTERESTS = "stale_daily_interests"
+STALE_LIFETIME_INTERESTS = "stale_lifetime_interests"
 USER_LISTS = "user_lists"
+KEYWORD_USER_SETS = "keyword_user_sets"
+AUDIENCE_SKETCHES = "audience_sketches"
 WRITTEN_BY = {
-    EVENTS: "validate_events",
-    PAGES: "tag_events",
-    TAGGED_EVENTS: "tag_events",
-    DAILY_INTERESTS: "daily_interests",
-    LIFETIME_INTERESTS: "lifetime_interests",
-    USER_LISTS: "keyword_index",
+    EVENTS: steps.VALIDATE_EVENTS,
+    PAGES: steps.TAG_EVENTS,
+    TAGGED_EVENTS: steps.TAG_EVENTS,
+    DAILY_INTERESTS: steps.DAILY_INTERESTS,
+    LIFETIME_INTERESTS: steps.LIFETIME_INTERESTS,
+    STALE_DAILY_INTERESTS: steps.LIFETIME_INTERESTS,
+    STALE_LIFETIME_INTERESTS: steps.LIFETIME_INTERESTS,
+    USER_LISTS: steps.KEYWORD_INDEX,
+    KEYWORD_USER_SETS: steps.KEYWORD_INDEX,
+    AUDIENCE_SKETCHES: steps.KEYWORD_INDEX,
 }
 
 

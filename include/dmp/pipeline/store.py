@@ -13,10 +13,10 @@ import logging
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 
-from dmp.pipeline import staging
+from dmp.pipeline import staging, steps
 from dmp.pipeline.events import EVENTS_COLUMNS
 from dmp.pipeline.page_tagging import PAGE_INDEX_SCHEMA
-from dmp.pipeline.runs import STORE_STEP, write_step_summary
+from dmp.pipeline.runs import write_step_summary
 from dmp.settings import Settings
 from dmp.storage import tables
 from dmp.storage.spark_io import append_to_table, by_partition
@@ -42,5 +42,5 @@ def store_day(spark: SparkSession, settings: Settings, day: dt.date) -> dict:
         "users": events_df.select("user_id").distinct().count(),
         "pages_indexed": new_pages_df.count(),
     }
-    write_step_summary(settings, day, STORE_STEP, summary)
+    write_step_summary(settings, day, steps.STORE_EVENTS, summary)
     return summary

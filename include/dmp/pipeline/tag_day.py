@@ -16,11 +16,11 @@ from pyspark import StorageLevel
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from dmp.pipeline import staging
+from dmp.pipeline import staging, steps
 from dmp.pipeline.page_tagging import (
     PAGE_INDEX_SCHEMA, TaggerSpec, current_tags, distinct_pages, tag_pages, tagger_and_synonyms,
 )
-from dmp.pipeline.runs import TAG_STEP, write_step_summary
+from dmp.pipeline.runs import write_step_summary
 from dmp.settings import Settings
 from dmp.storage import tables
 from dmp.storage.spark_io import read_table
@@ -81,7 +81,7 @@ def tag_day(spark: SparkSession, settings: Settings, day: dt.date, tagged_at: dt
         "taxonomy_version": tagger.configuration_version,
     }
     log.info("tagged %s new of %s pages of %s", summary["tagged"], summary["pages"], day)
-    write_step_summary(settings, day, TAG_STEP, summary)
+    write_step_summary(settings, day, steps.TAG_EVENTS, summary)
     return summary
 
 

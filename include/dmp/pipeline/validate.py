@@ -20,10 +20,10 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from dmp.errors import InputError
-from dmp.pipeline import staging
+from dmp.pipeline import staging, steps
 from dmp.pipeline.events import EVENTS_COLUMNS, read_classified_day, to_events
 from dmp.pipeline.landing import quarantine_files
-from dmp.pipeline.runs import VALIDATE_STEP, clear_day_figures, write_step_summary
+from dmp.pipeline.runs import clear_day_figures, write_step_summary
 from dmp.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -62,16 +62,18 @@ def validate_day(spark: SparkSession, settings: Settings, day: dt.date) -> dict:
         "quarantined_by_reason": dict(sorted(reasons.items())),
         "quarantine_dir": str(quarantine_day) if rejected or corrupt_dir else None,
         "staged": 0,
+        "users": 0,
         "max_lateness_hours": settings.max_lateness_hours,
     }
     problem = _stop_reason(summary, settings.max_rejected_share, corrupt_dir)
     if problem is None:
         events_df = to_events(classified_df.where(F.col("rejection_reason").isNull()), day).select(*EVENTS_COLUMNS)
-        staging.write_staged(events_df, settings, day, staging.EVENTS)
+        staged_df = staging.write_staged(events_df, settings, day, staging.EVENTS)
         summary["staged"] = read - rejected
+        summary["users"] = staged_df.select("user_id").distinct().count()  # later days' drift baseline
         log.info("staged %s accepted events of %s, quarantined %s", read - rejected, day, rejected)
     classified_df.unpersist()
-    write_step_summary(settings, day, VALIDATE_STEP, {**summary, "stopped": problem})
+    write_step_summary(settings, day, steps.VALIDATE_EVENTS, {**summary, "stopped": problem})
     if problem:
         raise InputError(f"{day} stopped at validation: {problem}")
     return summary

@@ -16,11 +16,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from dmp.errors import ConfigError, DmpError
-from dmp.pipeline import staging
-from dmp.pipeline.events import EVENT_ID_HEX_CHARS, accepted_window, MAX_URL_LENGTH, MAX_USER_ID_LENGTH, URL_SHAPE
-from dmp.pipeline.runs import STORE_STEP, TAG_STEP, VALIDATE_STEP, read_step_summary, step_summary_path
+from dmp.pipeline import staging, steps
+from dmp.pipeline.keyword_index import MAX_SKETCH_ERROR
+from dmp.pipeline.runs import read_step_summary, step_summary_path
 from dmp.pipeline.theme_lineage import ancestor_rows
+from dmp.quality.baseline import volume_parameters
 from dmp.settings import Settings
+from dmp.storage.formats import KINDS
 from dmp.tagging.taxonomy import UNKNOWN, load_taxonomy
 
 
@@ -47,7 +49,7 @@ class Gate:
     @property
     def step(self) -> str:
         """The name of the gate's figures in the day's run folder (and of its Airflow task)."""
-        return f"gate_{self.name}"
+        return steps.gate_step(self.name)
 
 
 def _figure(settings: Settings, day: dt.date, step: str, key: str):
@@ -64,32 +66,27 @@ def _themes(settings: Settings) -> list[str]:
 
 
 def _raw_parameters(settings: Settings, day: dt.date) -> dict:
-    start, end = accepted_window(day, settings.max_lateness_hours)
     return {
-        "accepted": _figure(settings, day, VALIDATE_STEP, "staged"),
-        "days": [day.isoformat()],
-        "earliest_ts": start.isoformat(),
-        "latest_ts": (end - dt.timedelta(microseconds=1)).isoformat(),
-        "max_user_id_length": MAX_USER_ID_LENGTH,
-        "max_url_length": MAX_URL_LENGTH,
-        "url_shape": URL_SHAPE,
-        "event_id_length": EVENT_ID_HEX_CHARS,
+        "accepted": _figure(settings, day, steps.VALIDATE_EVENTS, "staged"),
+        "day_start": dt.datetime.combine(day, dt.time()).isoformat(),
+        "min_on_time_share": round(1 - settings.max_late_share, 6),
+        **volume_parameters(settings, day),
     }
 
 
 def _tagged_parameters(settings: Settings, day: dt.date) -> dict:
     return {
-        "accepted": _figure(settings, day, VALIDATE_STEP, "staged"),
+        "accepted": _figure(settings, day, steps.VALIDATE_EVENTS, "staged"),
         "themes": _themes(settings),
         "min_tagged_share": settings.min_tagged_share,
-        "model_versions": [_figure(settings, day, TAG_STEP, "model_version")],
+        "model_versions": [_figure(settings, day, steps.TAG_EVENTS, "model_version")],
     }
 
 
 def _interests_parameters(settings: Settings, day: dt.date) -> dict:
-    stored = _figure(settings, day, STORE_STEP, "stored")
+    stored = _figure(settings, day, steps.STORE_EVENTS, "stored")
     themes = _themes(settings)
-    tagged_by_theme = _figure(settings, day, TAG_STEP, "events_by_theme")
+    tagged_by_theme = _figure(settings, day, steps.TAG_EVENTS, "events_by_theme")
     return {
         # Each stored event counts once under its theme and once more under each of the theme's ancestors.
         "counted_events": stored + ancestor_rows(tagged_by_theme, load_taxonomy(settings.taxonomy_file)),
@@ -99,13 +96,26 @@ def _interests_parameters(settings: Settings, day: dt.date) -> dict:
     }
 
 
+def _keyword_index_parameters(settings: Settings, day: dt.date) -> dict:
+    keywords = _figure(settings, day, steps.KEYWORD_INDEX, "keywords")
+    return {
+        "keyword_user_sets": _figure(settings, day, steps.KEYWORD_INDEX, "keyword_user_sets"),
+        "sketches": keywords + _figure(settings, day, steps.KEYWORD_INDEX, "theme_sketches"),
+        "kinds": list(KINDS),
+        "max_sketch_error": MAX_SKETCH_ERROR,
+    }
+
+
 GATES = {
     gate.name: gate
     for gate in (
-        Gate("raw_events", (Check("raw_events", staging.EVENTS),), _raw_parameters),
-        Gate("tagged_events", (Check("tagged_events", staging.TAGGED_EVENTS),), _tagged_parameters),
-        Gate("interests", (Check("daily_interests", staging.DAILY_INTERESTS),
-                           Check("lifetime_interests", staging.LIFETIME_INTERESTS)), _interests_parameters),
+        Gate(steps.RAW_EVENTS_GATE, (Check("raw_events", staging.EVENTS),), _raw_parameters),
+        Gate(steps.TAGGED_EVENTS_GATE, (Check("tagged_events", staging.TAGGED_EVENTS),), _tagged_parameters),
+        Gate(steps.INTERESTS_GATE, (Check("daily_interests", staging.DAILY_INTERESTS),
+                                    Check("lifetime_interests", staging.LIFETIME_INTERESTS)), _interests_parameters),
+        Gate(steps.KEYWORD_INDEX_GATE, (Check("keyword_user_sets", staging.KEYWORD_USER_SETS),
+                                        Check("audience_sketches", staging.AUDIENCE_SKETCHES)),
+             _keyword_index_parameters),
     )
 }
 

@@ -137,6 +137,11 @@ def _checkpoint(context, settings: Settings, check: Check, result_format: str):
     ))
 
 
+def _as_figure(value):
+    """A reported value as the day's JSON figures can hold it: timestamps and dates in ISO-8601."""
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
 def _failed_expectations(validation) -> list[dict]:
     failed = []
     for result in validation.results:
@@ -148,7 +153,8 @@ def _failed_expectations(validation) -> list[dict]:
         for key in REPORTED_RESULT_KEYS:
             if key in (result.result or {}):
                 value = result.result[key]
-                item[key] = value[:MAX_REPORTED_VALUES] if isinstance(value, list) else value
+                item[key] = [_as_figure(one) for one in value[:MAX_REPORTED_VALUES]] if isinstance(value, list) \
+                    else _as_figure(value)
         if result.exception_info and result.exception_info.get("raised_exception"):
             item["error"] = result.exception_info.get("exception_message")
         failed.append(item)
@@ -194,6 +200,7 @@ def run_gate(spark, settings: Settings, day: dt.date, gate: Gate) -> dict:
         "gate": gate.name,
         "success": not failures,
         "suites": suites,
+        "parameters": parameters,  # what the suites compared with, e.g. the volume baseline
         "data_docs": str(data_docs_index(settings)),
         "stopped": None if not failures else (
             f"the {gate.name} gate failed {len(failures)} expectation(s): {'; '.join(failures)}. "

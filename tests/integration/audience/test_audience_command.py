@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from dmp.audience.buckets import key_bucket
 from dmp.cli import main
-from dmp.pipeline.keyword_index import _sketch_of
 from dmp.storage import tables
+from dmp.storage.formats import key_bucket, user_sketch
 
 DAY = dt.date(2031, 3, 1)  # a day no other test writes
 
@@ -15,7 +14,7 @@ DAY = dt.date(2031, 3, 1)  # a day no other test writes
 def _store_sketch(cql, keyspace: str, kind: str, key: str, day: dt.date, users: list[str]) -> None:
     insert = cql.prepare(f"INSERT INTO {keyspace}.{tables.AUDIENCE_SKETCHES} (kind, bucket, day, key, sketch, estimate) "
                          "VALUES (?, ?, ?, ?, ?, ?)")
-    sketch = _sketch_of(users)
+    sketch = user_sketch(users)
     cql.execute(insert, (kind, key_bucket(key), day, key, sketch.serialize(), sketch.get_estimate()))
 
 

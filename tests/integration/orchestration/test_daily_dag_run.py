@@ -37,7 +37,8 @@ BAD_ROWS = {
     json.dumps({"user": "u5", "timestamp": "2026-11-20T10:00:00Z", "link": "https://x.org/e"}): "missing_user_id",
 }
 TASKS = ("validate_events", "gate_raw_events", "tag_events", "gate_tagged_events", "store_events",
-         "daily_interests", "lifetime_interests", "gate_interests", "keyword_index", "report")
+         "daily_interests", "lifetime_interests", "gate_interests", "publish_interests", "keyword_index",
+         "gate_keyword_index", "publish_keyword_index", "report")
 
 
 @pytest.fixture(scope="module")
@@ -96,7 +97,7 @@ def test_days_through_the_dag_with_bad_rows_a_damaged_file_and_a_failed_gate(cql
     assert figures["quarantined_by_reason"] == {reason: 1 for reason in BAD_ROWS.values()}
     assert figures["stored"] == figures["accepted"] == manifest["events"]
     assert {name: gate["success"] for name, gate in figures["gates"].items()} == {
-        "raw_events": True, "tagged_events": True, "interests": True}
+        "raw_events": True, "tagged_events": True, "interests": True, "keyword_index": True}
     assert figures["interests"]["events"] == figures["stored"] == sum(figures["interests"]["events_by_theme"].values())
     assert figures["keywords"]["keywords"] > 0 and figures["keywords"]["theme_sketches"] > 0
     published = _stored(cql, settings, _users(landing, DAY_1), DAY_1)

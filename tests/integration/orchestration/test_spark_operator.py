@@ -8,7 +8,8 @@ import datetime as dt
 import pytest
 
 from dmp.orchestration.airflow_env import airflow_environment
-from dmp.pipeline.runs import VALIDATE_STEP, read_step_summary
+from dmp.pipeline import steps
+from dmp.pipeline.runs import read_step_summary
 from dmp.settings import load
 from dmp_airflow.operators import DmpSparkSubmitOperator
 
@@ -28,6 +29,6 @@ def test_a_job_that_stops_the_day_fails_the_task_without_retry_and_says_why(tmp_
     operator = DmpSparkSubmitOperator(task_id="validate_events", job="validate_events", env_vars=env_vars,
                                       application_args=["--date", DAY.isoformat()])
     with pytest.raises(AirflowFailException, match=r"validate_events stopped the day: damaged landing file"):
-        operator.execute({"ds": DAY.isoformat()})
-    figures = read_step_summary(load(operator._job_environment()), DAY, VALIDATE_STEP)
+        operator.execute({"ds": DAY.isoformat(), "params": {}})
+    figures = read_step_summary(load(overrides=operator.env_vars), DAY, steps.VALIDATE_EVENTS)
     assert figures["stopped"].startswith("damaged landing file") and figures["staged"] == 0

@@ -2,27 +2,46 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
+from pyspark.sql import functions as F
 
 from dmp.audience.estimate import estimate
-from dmp.pipeline import staging
+from dmp.pipeline import staging, steps
 from dmp.pipeline.day import TO_STORED, run_day
 from dmp.pipeline.keyword_index import (
-    CHUNK_USERS, keyword_index_day, keyword_user_lists, user_lists, user_sets, user_sketches,
+    CHUNK_USERS, keyword_index_day, keyword_user_lists, unreconciled_themes, user_lists, user_sets, user_sketches,
+    with_key_users,
 )
+from dmp.pipeline.publish import publish_keyword_index_day
+from dmp.quality.gates import GateFailed, gate_named
+from dmp.quality.runner import run_gate
 from dmp.storage.formats import decode_users, key_bucket, user_sketch
-from dmp.storage.keyword_index import KeywordIndexReader, SketchReader
+from dmp.storage.keyword_index import KeywordIndexReader, SketchReader, clear_day
 
 DAY = dt.date(2026, 11, 16)
 
 
+def _index(spark, settings) -> dict:
+    """The day's index staged, gated and published, as the DAG runs it; the staging step's figures."""
+    figures = keyword_index_day(spark, settings, DAY)
+    run_gate(spark, settings, DAY, gate_named(steps.KEYWORD_INDEX_GATE))
+    publish_keyword_index_day(spark, settings, DAY)
+    return figures
+
+
 @pytest.fixture(scope="module")
-def indexed_day(spark, cql, generated_world):
-    day_settings = generated_world("keywords", DAY, days=1, people=120, seed=44)
+def indexed_day(spark, cql, generated_world, tmp_path_factory):
+    day_settings = dataclasses.replace(generated_world("keywords", DAY, days=1, people=120, seed=44),
+                                       quality_dir=tmp_path_factory.mktemp("quality"))
     run_day(spark, day_settings, DAY, steps=TO_STORED, tagged_at=dt.datetime(2026, 11, 17, tzinfo=dt.timezone.utc))
-    return day_settings, keyword_index_day(spark, day_settings, DAY)
+    clear_day(day_settings, DAY)  # the keyspace outlives sessions: start from an empty day
+    keyword_index_day(spark, day_settings, DAY)
+    assert _exact_users(cql, day_settings, "music") == set(), "staged only: nothing in Cassandra before the gate"
+    assert SketchReader(cql, day_settings.keyspace).estimate("theme", ("music",), DAY, DAY).users == 0
+    return day_settings, _index(spark, day_settings)
 
 
 def _exact_users(cql, settings, keyword: str) -> set[str]:
@@ -125,7 +144,7 @@ def test_a_rerun_writes_the_same_index_and_leaves_nothing_of_an_earlier_run(spar
                 "VALUES ('keyword', %s, %s, %s, %s, 1)", (key_bucket(gone), DAY, gone, user_sketch(["someone"]).serialize()))
     assert _exact_users(cql, settings, gone) == {"someone"}
 
-    assert keyword_index_day(spark, settings, DAY) == figures
+    assert _index(spark, settings) == figures
 
     assert _exact_users(cql, settings, gone) == set()
     assert estimate(SketchReader(cql, settings.keyspace), "keyword", (gone,), DAY, DAY).users == 0
@@ -138,3 +157,47 @@ def test_estimates_over_more_days_than_one_read_holds(cql, indexed_day):
     a_quarter = estimate(SketchReader(cql, settings.keyspace), "keyword", ("music",), first, last)
     exact = KeywordIndexReader(cql, settings.keyspace).users(("music",), first, last)
     assert a_quarter.users == len(exact) > 0 and a_quarter.sketches >= 1
+
+
+def _damaged(spark, settings, tmp_path, dataset: str, damage):
+    """Settings whose staging holds the day's keyword datasets with `dataset` replaced by `damage(frame)`."""
+    damaged = dataclasses.replace(settings, staging_dir=str(tmp_path / "staging"), runs_dir=tmp_path / "runs")
+    for name in (staging.USER_LISTS, staging.KEYWORD_USER_SETS, staging.AUDIENCE_SKETCHES):
+        frame = spark.read.parquet(settings.staged(DAY, name))
+        staging.write_staged(damage(frame) if name == dataset else frame, damaged, DAY, name)
+    figures = f"{DAY.isoformat()}/{steps.KEYWORD_INDEX}.json"
+    (tmp_path / "runs" / DAY.isoformat()).mkdir(parents=True)
+    (tmp_path / "runs" / figures).write_text((settings.runs_dir / figures).read_text())
+    return damaged
+
+
+def test_a_sketch_that_misses_users_of_its_key_fails_the_gate(spark, indexed_day, tmp_path):
+    settings, _ = indexed_day
+    lists_df = spark.read.parquet(settings.staged(DAY, staging.USER_LISTS))
+    # A bug that sketches only the first chunk, or the wrong users: here, the estimates of half the keys halve.
+    wrong_df = with_key_users(user_sketches(lists_df).withColumn(
+        "estimate", F.when(F.xxhash64("key") % 2 == 0, F.col("estimate") / 2).otherwise(F.col("estimate"))), lists_df)
+    damaged = _damaged(spark, settings, tmp_path, staging.AUDIENCE_SKETCHES, lambda _: wrong_df)
+    with pytest.raises(GateFailed, match=r"audience_sketches: expect_column_values_to_be_between on relative_error"):
+        run_gate(spark, damaged, DAY, gate_named(steps.KEYWORD_INDEX_GATE))
+
+
+def test_an_empty_keyword_or_a_lost_chunk_fails_the_gate(spark, indexed_day, tmp_path):
+    settings, _ = indexed_day
+    damaged = _damaged(spark, settings, tmp_path, staging.KEYWORD_USER_SETS, lambda frame: frame.where(
+        F.col("keyword") != "recipe").withColumn(
+        "keyword", F.when(F.col("keyword") == "music", F.lit("")).otherwise(F.col("keyword"))))
+    with pytest.raises(GateFailed) as failure:
+        run_gate(spark, damaged, DAY, gate_named(steps.KEYWORD_INDEX_GATE))
+    assert "keyword_user_sets: expect_table_row_count_to_equal" in str(failure.value)
+    assert "keyword_user_sets: expect_column_value_lengths_to_be_between on keyword" in str(failure.value)
+
+
+def test_theme_lists_that_miss_a_user_of_the_events_are_a_stop_reason(spark):
+    day = dt.date(2026, 11, 16)
+    events_df = spark.createDataFrame([("u1", "music"), ("u2", "music"), ("u2", "unknown"), ("u3", "sport")],
+                                      "user_id string, theme string")
+    lists_df = user_lists(events_df.where("theme != 'unknown'").withColumn("day", F.lit(day)), "theme", "theme")
+    assert unreconciled_themes(events_df, lists_df) is None
+    missing_df = lists_df.withColumn("users", F.slice("users", 1, 1))
+    assert "hold 2 (theme, user) pairs but the day's tagged events have 3" in unreconciled_themes(events_df, missing_df)

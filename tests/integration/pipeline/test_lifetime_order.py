@@ -1,4 +1,8 @@
-"""Three generated days on the real node: lifetime interests are the same in order, re-run, or backwards."""
+"""Three generated days on the real node: lifetime interests are the same in order, re-run, or backwards.
+
+Each day is staged (daily, then lifetime from the day's staged rows and the other days' stored ones)
+and then published, as the DAG does once the interests gate passed.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from pyspark.sql import functions as F
 from dmp.pipeline.interests import interests_day
 from dmp.pipeline.lifetime import lifetime_day
 from dmp.pipeline import staging
+from dmp.pipeline.publish import publish_interests_day
 from dmp.pipeline.day import TO_STORED, run_day
 
 START = dt.date(2026, 11, 20)
@@ -30,6 +35,7 @@ def _run(spark, settings, days):
     for day in days:
         interests_day(spark, settings, day)
         lifetime_day(spark, settings, day)
+        publish_interests_day(spark, settings, day)
 
 
 def _snapshot(cql, settings) -> list[tuple]:
@@ -70,8 +76,12 @@ def test_a_rerun_after_retagging_removes_the_themes_the_day_no_longer_has(spark,
     staging.write_staged(everything_music_df, retagged, day, staging.TAGGED_EVENTS)
 
     interests_day(spark, retagged, day)
-    figures = lifetime_day(spark, retagged, day)
+    staged = lifetime_day(spark, retagged, day)
+    assert {row.theme for row in cql.execute(f"SELECT theme FROM {retagged.keyspace}.user_interests")} != {"music"}, \
+        "nothing is removed before the gate"
+    figures = publish_interests_day(spark, retagged, day)
 
+    assert figures["stale_rows_removed"] == staged["stale_rows"]
     assert figures["stale_rows_removed"]["daily"] > 0 and figures["stale_rows_removed"]["lifetime"] > 0
     daily_themes = {row.theme for row in cql.execute(f"SELECT theme FROM {retagged.keyspace}.user_daily_interests")}
     lifetime_themes = {row.theme for row in cql.execute(f"SELECT theme FROM {retagged.keyspace}.user_interests")}

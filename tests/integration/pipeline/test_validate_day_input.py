@@ -19,7 +19,8 @@ import pytest
 from dmp.errors import InputError
 from dmp.pipeline.landing import CORRUPT_FOLDER, REASONS_FILE
 from dmp.pipeline import staging
-from dmp.pipeline.runs import VALIDATE_STEP, read_step_summary
+from dmp.pipeline import steps
+from dmp.pipeline.runs import read_step_summary
 from dmp.pipeline.validate import ROWS_FOLDER, validate_day
 
 DAY = dt.date(2026, 11, 12)
@@ -119,7 +120,7 @@ def test_a_truncated_file_stops_the_day_before_anything_is_staged(spark, setting
         {"file": "events-00002.jsonl.gz", "reason": "not_gzip"},
     ]
     assert (day_dir / "events-00001.jsonl.gz").is_file(), "the original stays until it is replaced"
-    figures = read_step_summary(day_settings, DAY, VALIDATE_STEP)
+    figures = read_step_summary(day_settings, DAY, steps.VALIDATE_EVENTS)
     assert figures["staged"] == 0 and "damaged landing file" in figures["stopped"]
 
 

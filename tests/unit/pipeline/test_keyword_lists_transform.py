@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from dmp.audience.buckets import key_bucket
-from dmp.audience.exact import decode_users
 from dmp.pipeline import keyword_index
 from dmp.pipeline.keyword_index import keyword_user_lists, user_lists, user_sets
+from dmp.storage.formats import decode_users, key_bucket
 
 DAY = dt.date(2026, 11, 1)
 LISTS = "kind string, key string, day date, chunks int, chunk int, users array<string>"

@@ -9,7 +9,8 @@ import json
 import pytest
 
 from dmp.errors import ConfigError, DmpError
-from dmp.pipeline.runs import STORE_STEP, TAG_STEP, VALIDATE_STEP, write_step_summary
+from dmp.pipeline import steps
+from dmp.pipeline.runs import write_step_summary
 from dmp.quality.gates import GATES, gate_named
 from dmp.quality.runner import load_suite_document
 
@@ -29,10 +30,11 @@ def _parameter_names(value) -> set[str]:
 def day_figures(settings, tmp_path):
     """Settings with the figures the gates read from the day's earlier steps."""
     day_settings = dataclasses.replace(settings, runs_dir=tmp_path / "runs")
-    write_step_summary(day_settings, DAY, VALIDATE_STEP, {"staged": 10})
-    write_step_summary(day_settings, DAY, TAG_STEP, {"model_version": "w2v-test",
-                                                     "events_by_theme": {"horse-riding": 3, "music": 5, "unknown": 2}})
-    write_step_summary(day_settings, DAY, STORE_STEP, {"stored": 10})
+    write_step_summary(day_settings, DAY, steps.VALIDATE_EVENTS, {"staged": 10})
+    write_step_summary(day_settings, DAY, steps.TAG_EVENTS, {"model_version": "w2v-test",
+                                                           "events_by_theme": {"horse-riding": 3, "music": 5, "unknown": 2}})
+    write_step_summary(day_settings, DAY, steps.STORE_EVENTS, {"stored": 10})
+    write_step_summary(day_settings, DAY, steps.KEYWORD_INDEX, {"keywords": 4, "keyword_user_sets": 5, "theme_sketches": 2})
     return day_settings
 
 

@@ -1,0 +1,42 @@
+"""The daily pipeline's step and gate names, defined once.
+
+A step's name is its Airflow task id, its Spark job's name, the stem of its figures in the day's
+run folder and the name staging gives when its data is missing; a gate's step is `gate_<gate>`.
+The DAG file imports this module at parse time, so it stays plain Python (table names only).
+Every Cassandra write has the same shape: a step computes and stages, a gate checks the staged
+data, and a publishing step (listed in PUBLISHES with the tables it writes) writes it.
+"""
+
+from __future__ import annotations
+
+from dmp.storage import tables
+
+WAIT_FOR_LANDING = "wait_for_landing"
+VALIDATE_EVENTS = "validate_events"
+TAG_EVENTS = "tag_events"
+STORE_EVENTS = "store_events"
+DAILY_INTERESTS = "daily_interests"
+LIFETIME_INTERESTS = "lifetime_interests"
+PUBLISH_INTERESTS = "publish_interests"
+KEYWORD_INDEX = "keyword_index"
+PUBLISH_KEYWORD_INDEX = "publish_keyword_index"
+REPORT = "report"
+
+GATE_PREFIX = "gate_"
+RAW_EVENTS_GATE = "raw_events"
+TAGGED_EVENTS_GATE = "tagged_events"
+INTERESTS_GATE = "interests"
+KEYWORD_INDEX_GATE = "keyword_index"
+GATES = (RAW_EVENTS_GATE, TAGGED_EVENTS_GATE, INTERESTS_GATE, KEYWORD_INDEX_GATE)
+
+# The only steps that write to Cassandra, and the tables each writes.
+PUBLISHES = {
+    STORE_EVENTS: (tables.EVENTS, tables.PAGE_INDEX),
+    PUBLISH_INTERESTS: (tables.DAILY_INTERESTS, tables.LIFETIME_INTERESTS),
+    PUBLISH_KEYWORD_INDEX: (tables.KEYWORD_USER_SETS, tables.AUDIENCE_SKETCHES),
+}
+
+
+def gate_step(gate: str) -> str:
+    """The step (task id, figures file) of a gate."""
+    return f"{GATE_PREFIX}{gate}"
