@@ -40,7 +40,7 @@ def indexed_day(spark, cql, generated_world, tmp_path_factory):
     clear_day(day_settings, DAY)  # the keyspace outlives sessions: start from an empty day
     keyword_index_day(spark, day_settings, DAY)
     assert _exact_users(cql, day_settings, "music") == set(), "staged only: nothing in Cassandra before the gate"
-    assert SketchReader(cql, day_settings.keyspace).estimate("theme", ("music",), DAY, DAY).users == 0
+    assert estimate(SketchReader(cql, day_settings.keyspace), "theme", ("music",), DAY, DAY).users == 0
     return day_settings, _index(spark, day_settings)
 
 
