@@ -28,6 +28,9 @@ DEFAULT_INTERESTS_TTL_DAYS = 400  # daily interests outlive raw events: lifetime
 DEFAULT_MAX_LATENESS_HOURS = 2
 DEFAULT_MIN_TAGGED_SHARE = 0.5
 DEFAULT_QUALITY_RETENTION_DAYS = 90
+DEFAULT_SEGMENT_MAX_SIZE_CHANGE = 0.5  # the segment gate alarms on a sudden +-50% against the previous run
+DEFAULT_SEGMENT_VERSION_RETENTION_DAYS = 7
+DEFAULT_SEGMENT_GATE_SAMPLE = 100
 SECONDS_PER_DAY = 86_400
 
 
@@ -105,6 +108,12 @@ class Settings:
     pipeline_start: dt.date
     spark_master: str
     spark_driver_memory: str
+    segments_dir: Path
+    export_dir: str
+    segment_reports_dir: Path
+    segment_max_size_change: float
+    segment_version_retention_days: int
+    segment_gate_sample: int
 
     @property
     def cassandra_jars_dir(self) -> Path:
@@ -134,6 +143,10 @@ class Settings:
     def staged(self, day: dt.date, dataset: str) -> str:
         """Where one of the day's intermediate datasets (Parquet) waits for the next steps."""
         return f"{self.staging_dir.rstrip('/')}/{day.isoformat()}/{dataset}"
+
+    @property
+    def segment_version_retention_seconds(self) -> int:
+        return self.segment_version_retention_days * SECONDS_PER_DAY
 
     @property
     def page_index_ttl_seconds(self) -> int:
@@ -233,4 +246,14 @@ def load(env: dict[str, str] | None = None) -> Settings:
         pipeline_start=_date_setting(env, "DMP_PIPELINE_START", DEFAULT_PIPELINE_START),
         spark_master=env.get("DMP_SPARK_MASTER") or DEFAULT_SPARK_MASTER,
         spark_driver_memory=env.get("DMP_SPARK_DRIVER_MEMORY") or "4g",
+        # One YAML definition per segment; exports for partners, one folder per run and segment.
+        segments_dir=Path(env.get("DMP_SEGMENTS_DIR") or home / "segments").resolve(),
+        export_dir=env.get("DMP_EXPORT_DIR") or str(home / "data" / "exports"),
+        segment_reports_dir=Path(env.get("DMP_SEGMENT_REPORTS_DIR") or var_dir / "segments" / "reports").resolve(),
+        # The segment gate refuses a size that moved more than this share against the previous run.
+        segment_max_size_change=_share_setting(env, "DMP_SEGMENT_MAX_SIZE_CHANGE", DEFAULT_SEGMENT_MAX_SIZE_CHANGE),
+        # Superseded versions stay readable (for rollback) this long after their run, then expire.
+        segment_version_retention_days=_int_setting(env, "DMP_SEGMENT_VERSION_RETENTION_DAYS",
+                                                    DEFAULT_SEGMENT_VERSION_RETENTION_DAYS),
+        segment_gate_sample=_int_setting(env, "DMP_SEGMENT_GATE_SAMPLE", DEFAULT_SEGMENT_GATE_SAMPLE),
     )

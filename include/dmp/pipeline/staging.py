@@ -21,6 +21,8 @@ TAGGED_EVENTS = "tagged_events"
 DAILY_INTERESTS = "daily_interests"
 LIFETIME_INTERESTS = "lifetime_interests"
 USER_LISTS = "user_lists"
+SEGMENT_QUALIFIED = "segment_qualified"
+SEGMENT_MEMBERS = "segment_members"
 WRITTEN_BY = {
     EVENTS: "validate_events",
     PAGES: "tag_events",
@@ -28,6 +30,8 @@ WRITTEN_BY = {
     DAILY_INTERESTS: "daily_interests",
     LIFETIME_INTERESTS: "lifetime_interests",
     USER_LISTS: "keyword_index",
+    SEGMENT_QUALIFIED: "evaluate_segments",
+    SEGMENT_MEMBERS: "evaluate_segments",
 }
 
 
