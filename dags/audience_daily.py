@@ -24,7 +24,12 @@ For its logical date D (the day processed; the run starts once D is over), this 
    with the stored events, no negative or NaN score. Segments downstream follow its asset.
 9. **keyword_index** (Spark, beside the interests): who visited pages with each keyword, and theta
    sketches per keyword and theme for `dmp audience estimate`.
-10. **report**: logs and returns the day's figures (`dmp runs show D` prints the same).
+10. **evaluate_segments** (Spark): every definition under `segments/` over the day's subjects
+    (persons once identity publishes them, ids until then), members staged with score and rule;
+    **gate_segments**: sizes against the previous run, consent, a re-checked sample;
+    **publish_segments**: a new version per segment made current by one pointer write, the
+    exports under `DMP_EXPORT_DIR` and the report (its path is in the task log).
+11. **report**: logs and returns the day's figures (`dmp runs show D` prints the same).
 
 A failed gate (or a day stopped on its data) fails its task without retries: nothing downstream
 runs, and what earlier days published stays as it was. The failed expectations are in the task
@@ -52,6 +57,7 @@ EVENTS_ASSET = Asset(f"cassandra://{SETTINGS.keyspace}/events_by_user", group="d
 PAGE_INDEX_ASSET = Asset(f"cassandra://{SETTINGS.keyspace}/page_index", group="dmp")
 INTERESTS_ASSET = Asset(f"cassandra://{SETTINGS.keyspace}/user_interests", group="dmp")
 KEYWORDS_ASSET = Asset(f"cassandra://{SETTINGS.keyspace}/audience_sketches", group="dmp")
+SEGMENTS_ASSET = Asset(f"cassandra://{SETTINGS.keyspace}/segments_by_user", group="dmp")
 DAY = "{{ ds }}"
 DAY_ARGS = ["--date", DAY]
 LANDING_WAIT = dt.timedelta(hours=6)
@@ -121,12 +127,16 @@ def audience_daily():
     gate_raw_events = gate("raw_events")
     gate_tagged_events = gate("tagged_events")
     gate_interests = gate("interests", outlets=[INTERESTS_ASSET])
+    evaluate_segments = spark_job("evaluate_segments")
+    gate_segments = spark_job("gate_segments")
+    publish_segments = spark_job("publish_segments", outlets=[SEGMENTS_ASSET])
     reported = report(DAY)
 
     wait_for_landing(DAY) >> validate_events >> gate_raw_events >> tag_events >> gate_tagged_events
     gate_tagged_events >> store_events >> [daily_interests, keyword_index]
-    daily_interests >> lifetime_interests >> gate_interests >> reported
-    keyword_index >> reported
+    daily_interests >> lifetime_interests >> gate_interests >> evaluate_segments
+    keyword_index >> evaluate_segments
+    evaluate_segments >> gate_segments >> publish_segments >> reported
 
 
 audience_daily()

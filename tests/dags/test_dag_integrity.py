@@ -78,13 +78,14 @@ def test_nothing_is_published_before_the_gates_of_its_data(dag_bag):
         "tag_events": {"gate_raw_events"},
         "store_events": {"gate_raw_events", "gate_tagged_events"},
         "keyword_index": {"gate_raw_events", "gate_tagged_events"},
-        "report": {"gate_raw_events", "gate_tagged_events", "gate_interests"},
+        "report": {"gate_raw_events", "gate_tagged_events", "gate_interests", "gate_segments"},
+        "publish_segments": {"gate_raw_events", "gate_tagged_events", "gate_interests", "gate_segments"},
     }
     for task_id, gates in gates_before.items():
         upstream = {task.task_id for task in dag.get_task(task_id).get_flat_relatives(upstream=True)}
         assert gates <= upstream, f"{task_id} can run before {sorted(gates - upstream)}"
     assert {task.task_id for task in dag.tasks if task.task_id.startswith("gate_")} == {
-        "gate_raw_events", "gate_tagged_events", "gate_interests"}
+        "gate_raw_events", "gate_tagged_events", "gate_interests", "gate_segments"}
 
 
 def test_the_interests_asset_is_updated_by_the_gate_only(dag_bag):
