@@ -35,7 +35,7 @@ def export_folder(settings: Settings, day: dt.date, segment_id: str) -> Path:
 def _single_file(frame: DataFrame, path: Path, file_format: str) -> dict:
     """Write `frame` as one file at `path`; its rows and SHA-256."""
     scratch = path.with_name(f".{path.name}.parts")
-    writer = frame.coalesce(1).orderBy(frame.columns[0]).write.mode("overwrite")
+    writer = frame.orderBy(frame.columns[0]).coalesce(1).write.mode("overwrite")
     (writer.option("header", "true").csv(str(scratch)) if file_format == "csv" else writer.parquet(str(scratch)))
     part = next(scratch.glob("part-*"))
     path.unlink(missing_ok=True)
