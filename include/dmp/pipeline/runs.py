@@ -19,6 +19,8 @@ STORE_STEP = "store_events"
 INTERESTS_STEP = "daily_interests"
 LIFETIME_STEP = "lifetime_interests"
 KEYWORDS_STEP = "keyword_index"
+SEGMENTS_STEP = "evaluate_segments"
+SEGMENTS_PUBLISH_STEP = "publish_segments"
 GATE_PREFIX = "gate_"
 
 
@@ -61,7 +63,7 @@ def read_day_summary(settings: Settings, day: dt.date) -> dict:
             f"+ quarantined {summary['quarantined']} ({path})."
         )
     later_steps = {"tagging": TAG_STEP, "store": STORE_STEP, "interests": INTERESTS_STEP, "lifetime": LIFETIME_STEP,
-                   "keywords": KEYWORDS_STEP}
+                   "keywords": KEYWORDS_STEP, "segments": SEGMENTS_STEP, "segments_published": SEGMENTS_PUBLISH_STEP}
     figures = {name: found for name, step in later_steps.items() if (found := read_step_summary(settings, day, step))}
     gates = {path.stem.removeprefix(GATE_PREFIX): json.loads(path.read_text())
              for path in sorted(_day_folder(settings, day).glob(f"{GATE_PREFIX}*.json"))}

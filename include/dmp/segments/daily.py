@@ -16,7 +16,7 @@ from pyspark.sql import functions as F
 
 from dmp.errors import InputError
 from dmp.pipeline import staging
-from dmp.pipeline.runs import write_step_summary
+from dmp.pipeline.runs import SEGMENTS_STEP, write_step_summary
 from dmp.segments import profile
 from dmp.segments.definitions import Definition, load_definitions
 from dmp.segments.evaluate import Context
@@ -27,7 +27,7 @@ from dmp.settings import Settings
 from dmp.storage import segments as store
 from dmp.tagging.taxonomy import load_taxonomy
 
-EVALUATE_STEP = "evaluate_segments"
+EVALUATE_STEP = SEGMENTS_STEP
 QUALIFIED = staging.SEGMENT_QUALIFIED
 MEMBERS = staging.SEGMENT_MEMBERS
 

@@ -7,7 +7,7 @@ import datetime as dt
 from pyspark.sql import SparkSession
 
 from dmp.errors import DmpError
-from dmp.pipeline.runs import read_step_summary, write_step_summary
+from dmp.pipeline.runs import SEGMENTS_PUBLISH_STEP, read_step_summary, write_step_summary
 from dmp.segments.daily import EVALUATE_STEP, definitions_of, members_of, staged_members
 from dmp.segments.export import export_folder, export_segment
 from dmp.segments.gate import GATE_STEP
@@ -17,7 +17,7 @@ from dmp.settings import Settings
 from dmp.storage import segments as store
 from dmp.storage.session import cassandra_session
 
-PUBLISH_STEP = "publish_segments"
+PUBLISH_STEP = SEGMENTS_PUBLISH_STEP
 
 
 def publish_segments_day(spark: SparkSession, settings: Settings, day: dt.date) -> dict:
