@@ -103,7 +103,8 @@ def _attribute_condition(rule: AttributeRule) -> Column:
         return value.isin(list(rule.values))
     if rule.operator == "not in":
         return ~value.isin(list(rule.values))
-    position = F.array_position(F.array(*[F.lit(item) for item in rule.scale]), value)
+    ranks = F.create_map(*[F.lit(part) for rank, item in enumerate(rule.scale, start=1) for part in (item, rank)])
+    position = F.coalesce(ranks.getItem(value), F.lit(0))
     threshold = rule.scale.index(rule.values[0]) + 1
     compare = {">=": position >= threshold, ">": position > threshold, "<=": position <= threshold,
                "<": position < threshold}
