@@ -59,11 +59,13 @@ def earlier_qualified(spark: SparkSession, settings: Settings, day: dt.date, day
     return reduce(DataFrame.unionByName, frames) if frames else None
 
 
-def subjects_context(spark: SparkSession, settings: Settings, day: dt.date,
-                     definitions: list[Definition]) -> Context:
+def subjects_context(spark: SparkSession, settings: Settings, day: dt.date, definitions: list[Definition],
+                     cached: bool = True) -> Context:
+    """Rules' context for `day`: the subjects over the longest window, cached for the many rules that read them."""
     window = max((window_days(definition.rule) for definition in definitions), default=1)
     subjects = build_subjects(spark, settings, day, window)
-    subjects = Subjects(subjects.level, subjects.subjects_df.cache(), subjects.interests_df.cache())
+    if cached:
+        subjects = Subjects(subjects.level, subjects.subjects_df.cache(), subjects.interests_df.cache())
     return Context(day, subjects, settings.interest_half_life_days, index_hits(settings, subjects, day))
 
 

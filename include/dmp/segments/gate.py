@@ -54,7 +54,8 @@ def recheck_sample(spark: SparkSession, settings: Settings, day: dt.date, defini
         F.slice(F.collect_list("subject_id"), 1, settings.segment_gate_sample).alias("sample"))
     samples = {row["segment_id"]: row["sample"] for row in sample_df.collect()}
     sampled_ids_df = spark.createDataFrame([(s,) for ids in samples.values() for s in ids], "subject_id string")
-    ctx = subjects_context(spark, settings, day, definitions)
+    # Read again (not the evaluation's cached subjects): the sample is checked against what is stored.
+    ctx = subjects_context(spark, settings, day, definitions, cached=False)
     ctx.subjects = ctx.subjects.restricted_to(sampled_ids_df)
     ctx.segment_members = {definition.id: members_of(members_df, definition.id) for definition in definitions}
     results = {}
