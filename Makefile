@@ -17,6 +17,7 @@ DEMO_DATE ?= 2026-11-01
 DEMO_USERS ?= 2000
 PYTEST_ARGS ?=
 BENCH_EVENTS ?= 1000000
+BENCH_SEGMENT_PEOPLE ?= 2500000
 
 .PHONY: setup venv demo test bench airflow up down status constraints clean
 
@@ -54,15 +55,20 @@ demo: up
 	@$(DMP) model train --corpus data/landing/corpus/pages.txt
 	@$(DMP) run $(DEMO_DATE)
 	@$(DMP) runs show $(DEMO_DATE)
+	@$(DMP) segments list
+	@$(DMP) segments lookup "$$(tail -q -n +2 data/exports/$(DEMO_DATE)/*/ids.csv 2>/dev/null | head -1)"
+	@echo "segments report: var/segments/reports/$(DEMO_DATE)/index.html (Browse > Segment reports in the Airflow UI)"
 
 test: setup
 	@$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Benchmarks (ratios against a baseline run side by side); results in bench/results/*.json.
-# BENCH_EVENTS sets the pipeline's day size (make bench BENCH_EVENTS=10000000 for the 10M run).
+# BENCH_EVENTS sets the pipeline's day size (make bench BENCH_EVENTS=10000000 for the 10M run);
+# BENCH_SEGMENT_PEOPLE the ids of the segments benchmark.
 bench: setup
 	@$(BIN)/python bench/tagging.py
 	@$(BIN)/python bench/pipeline.py --events $(BENCH_EVENTS)
+	@$(BIN)/python bench/segments.py --people $(BENCH_SEGMENT_PEOPLE)
 
 airflow: up
 	@$(DMP) schema migrate

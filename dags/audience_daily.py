@@ -33,7 +33,12 @@ For its logical date D (the day processed; the run starts once D is over), this 
 11. **gate_keyword_index**: suites `keyword_user_sets.json` and `audience_sketches.json`: chunks
    reconcile with the lists, no empty key, each sketch within its error bound of its key's users.
 12. **publish_keyword_index** (Spark): replaces the day's `keyword_user_sets` and `audience_sketches`.
-13. **report**: logs and returns the day's figures (`dmp runs show D` prints the same).
+13. **evaluate_segments** (Spark, once the interests and the keyword index are published): every
+    definition under `segments/` over the day's subjects (persons once identity publishes them, ids
+    until then), members staged with score and rule; **gate_segments**: sizes against the published
+    version, consent, a re-checked sample; **publish_segments**: a new version per segment made
+    current by one pointer write, the exports under `DMP_EXPORT_DIR` and the report.
+14. **report**: logs and returns the day's figures (`dmp runs show D` prints the same).
 
 Every Cassandra write has one shape: a step computes and stages (Parquet under `DMP_STAGING_DIR/D/`),
 a gate checks the staged rows, then a publishing task (the only tasks with Cassandra outlets, listed
@@ -136,12 +141,17 @@ def audience_daily():
     keyword_index = spark_job(steps.KEYWORD_INDEX)
     publish_keyword_index = spark_job(steps.PUBLISH_KEYWORD_INDEX)
     gate_raw_events, gate_tagged_events, gate_interests, gate_keyword_index = map(gate, steps.GATES)
+    evaluate_segments = spark_job(steps.EVALUATE_SEGMENTS)
+    gate_segments = DmpGateOperator(gate=steps.SEGMENTS_GATE, job=steps.gate_step(steps.SEGMENTS_GATE),
+                                    application_args=DAY_ARGS)
+    publish_segments = spark_job(steps.PUBLISH_SEGMENTS)
     reported = report(DAY)
 
     wait_for_landing(DAY) >> validate_events >> gate_raw_events >> tag_events >> gate_tagged_events
     gate_tagged_events >> store_events >> [daily_interests, keyword_index]
-    daily_interests >> lifetime_interests >> gate_interests >> publish_interests >> reported
-    keyword_index >> gate_keyword_index >> publish_keyword_index >> reported
+    daily_interests >> lifetime_interests >> gate_interests >> publish_interests
+    keyword_index >> gate_keyword_index >> publish_keyword_index
+    [publish_interests, publish_keyword_index] >> evaluate_segments >> gate_segments >> publish_segments >> reported
 
 
 def cassandra_assets(step: str) -> list[Asset]:

@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "dmp.pipeline.command",
     "dmp.tagging.command",
     "dmp.audience.command",
+    "dmp.segments.command",
 )
 
 

@@ -35,6 +35,9 @@ DEFAULT_AIRFLOW_PORT = 8080
 DEFAULT_VOLUME_DRIFT_MIN = 0.5
 DEFAULT_VOLUME_DRIFT_MAX = 2.0
 DEFAULT_MAX_LATE_SHARE = 0.1
+DEFAULT_SEGMENT_MAX_SIZE_CHANGE = 0.5  # the segment gate alarms on a sudden +-50% against the previous run
+DEFAULT_SEGMENT_VERSION_RETENTION_DAYS = 7
+DEFAULT_SEGMENT_GATE_SAMPLE = 100
 SECONDS_PER_DAY = 86_400
 # The platform's own JDK setting first, then the one other tools follow.
 JAVA_HOME_VARIABLES = ("DMP_JAVA_HOME", "JAVA_HOME")
@@ -155,6 +158,12 @@ class Settings:
     airflow_port: int
     airflow_parallelism: int
     airflow_api_workers: int
+    segments_dir: Path
+    export_dir: str
+    segment_reports_dir: Path
+    segment_max_size_change: float
+    segment_version_retention_days: int
+    segment_gate_sample: int
 
     @property
     def cassandra_jars_dir(self) -> Path:
@@ -184,6 +193,10 @@ class Settings:
     def staged(self, day: dt.date, dataset: str) -> str:
         """Where one of the day's intermediate datasets (Parquet) waits for the next steps."""
         return f"{self.staging_dir.rstrip('/')}/{day.isoformat()}/{dataset}"
+
+    @property
+    def segment_version_retention_seconds(self) -> int:
+        return self.segment_version_retention_days * SECONDS_PER_DAY
 
     @property
     def page_index_ttl_seconds(self) -> int:
@@ -400,4 +413,14 @@ def load(env: Mapping[str, str] | None = None, *, overrides: Mapping[str, str] |
         # that wants a core, and Cassandra shares the same cores (Airflow's defaults: 32 and 1).
         airflow_parallelism=_int_setting(env, "DMP_AIRFLOW_PARALLELISM", machine_cpus()),
         airflow_api_workers=_int_setting(env, "DMP_AIRFLOW_API_WORKERS", max(1, machine_cpus() // 2)),
+        # One YAML definition per segment; exports for partners, one folder per run and segment.
+        segments_dir=Path(env.get("DMP_SEGMENTS_DIR") or home / "segments").resolve(),
+        export_dir=env.get("DMP_EXPORT_DIR") or str(home / "data" / "exports"),
+        segment_reports_dir=Path(env.get("DMP_SEGMENT_REPORTS_DIR") or var_dir / "segments" / "reports").resolve(),
+        # The segment gate refuses a size that moved more than this share against the previous run.
+        segment_max_size_change=_share_setting(env, "DMP_SEGMENT_MAX_SIZE_CHANGE", DEFAULT_SEGMENT_MAX_SIZE_CHANGE),
+        # Superseded versions stay readable (for rollback) this long after their run, then expire.
+        segment_version_retention_days=_int_setting(env, "DMP_SEGMENT_VERSION_RETENTION_DAYS",
+                                                    DEFAULT_SEGMENT_VERSION_RETENTION_DAYS),
+        segment_gate_sample=_int_setting(env, "DMP_SEGMENT_GATE_SAMPLE", DEFAULT_SEGMENT_GATE_SAMPLE),
     )

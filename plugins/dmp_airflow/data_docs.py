@@ -28,30 +28,33 @@ def _signed_in():
 REQUIRE_SIGNED_IN = _signed_in()
 
 
-def data_docs_app(site: Path | None = None):
-    """A FastAPI app serving the Data Docs site (`site`, by default the one the settings point at)."""
+def static_site_app(root: Path, title: str, missing_hint: str):
+    """A FastAPI app serving the files under `root` to signed-in users, and nothing outside it."""
     from fastapi import Depends, FastAPI, HTTPException
     from fastapi.responses import FileResponse
 
-    if site is None:
-        from dmp.quality.runner import data_docs_index
-        from dmp.settings import load
-
-        site = data_docs_index(load()).parent
-    root = site.resolve()
-    app = FastAPI(title="DMP data quality (Great Expectations Data Docs)", dependencies=[Depends(REQUIRE_SIGNED_IN)])
+    root = root.resolve()
+    app = FastAPI(title=title, dependencies=[Depends(REQUIRE_SIGNED_IN)])
 
     @app.get("/{path:path}")
     def page(path: str) -> FileResponse:
         target = (root / (path or INDEX)).resolve()
         if not target.is_relative_to(root) or not target.is_file():
-            raise HTTPException(
-                status_code=404,
-                detail=f"No Data Docs page {path or INDEX!r} in {root}: the daily DAG's gates write them when they run.",
-            )
+            raise HTTPException(status_code=404, detail=f"No page {path or INDEX!r} in {root}: {missing_hint}")
         return FileResponse(target)
 
     return app
+
+
+def data_docs_app(site: Path | None = None):
+    """A FastAPI app serving the Data Docs site (`site`, by default the one the settings point at)."""
+    if site is None:
+        from dmp.quality.runner import data_docs_index
+        from dmp.settings import load
+
+        site = data_docs_index(load()).parent
+    return static_site_app(site, "DMP data quality (Great Expectations Data Docs)",
+                           "the daily DAG's gates write them when they run.")
 
 
 class DmpDataDocsPlugin(AirflowPlugin):

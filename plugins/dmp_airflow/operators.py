@@ -16,6 +16,10 @@ from dmp.pipeline.steps import gate_step
 from dmp.settings import Settings, load, run_overrides
 
 
+# The job that runs a gate's suites (`spark_jobs/gate.py`); a gate with checks of its own has its own job.
+SUITES_GATE_JOB = "gate"
+
+
 def job_application(settings: Settings, job: str) -> Path:
     """The file spark-submit runs for one of the project's jobs."""
     return settings.home / "spark_jobs" / f"{job}.py"
@@ -95,7 +99,9 @@ class DmpGateOperator(DmpSparkSubmitOperator):
     `dmp runs show DATE` and in the Data Docs.
     """
 
-    def __init__(self, *, gate: str, **kwargs: Any) -> None:
+    def __init__(self, *, gate: str, job: str = SUITES_GATE_JOB, **kwargs: Any) -> None:
+        """`job` runs the gate: `gate` (Great Expectations suites of the gate `--gate` names) or a gate's own job."""
         kwargs.setdefault("task_id", gate_step(gate))
-        kwargs["application_args"] = ["--gate", gate, *(kwargs.get("application_args") or [])]
-        super().__init__(job="gate", step=gate_step(gate), **kwargs)
+        if job == SUITES_GATE_JOB:
+            kwargs["application_args"] = ["--gate", gate, *(kwargs.get("application_args") or [])]
+        super().__init__(job=job, step=gate_step(gate), **kwargs)

@@ -25,6 +25,8 @@ LIFETIME_INTERESTS = "lifetime_interests"
 STALE_DAILY_INTERESTS = "stale_daily_interests"
 STALE_LIFETIME_INTERESTS = "stale_lifetime_interests"
 USER_LISTS = "user_lists"
+SEGMENT_QUALIFIED = "segment_qualified"
+SEGMENT_MEMBERS = "segment_members"
 KEYWORD_USER_SETS = "keyword_user_sets"
 AUDIENCE_SKETCHES = "audience_sketches"
 WRITTEN_BY = {
@@ -38,6 +40,8 @@ WRITTEN_BY = {
     USER_LISTS: steps.KEYWORD_INDEX,
     KEYWORD_USER_SETS: steps.KEYWORD_INDEX,
     AUDIENCE_SKETCHES: steps.KEYWORD_INDEX,
+    SEGMENT_QUALIFIED: steps.EVALUATE_SEGMENTS,
+    SEGMENT_MEMBERS: steps.EVALUATE_SEGMENTS,
 }
 
 

@@ -1,0 +1,1 @@
+"""Segments: definitions, daily evaluation over subjects, the gate, versioned publishing, exports, report."""
