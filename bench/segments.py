@@ -123,8 +123,9 @@ def main() -> int:
     write_interests(spark, settings, args.people)
     first = timed_day(spark, settings, DAY)
     stop_file = scratch / "stop-lookups"
+    os.environ["DMP_KEYSPACE"] = settings.keyspace  # the lookup process reads the same keyspace
     probe = subprocess.Popen([sys.executable, __file__, "--people", str(args.people), "--lookups-until", str(stop_file)],
-                             stdout=subprocess.PIPE, text=True, env={**os.environ, "DMP_KEYSPACE": settings.keyspace})
+                             stdout=subprocess.PIPE, text=True)
     second = timed_day(spark, settings, DAY + dt.timedelta(days=1))
     stop_file.touch()
     lookups_seen = json.loads(probe.communicate()[0].strip().splitlines()[-1])

@@ -25,8 +25,9 @@ def test_estimate_unions_the_keywords_over_the_days_and_names_those_never_seen(c
     out = capsys.readouterr().out
     assert out.startswith(f"about 4 people from {DAY - dt.timedelta(days=1)} to {DAY} for ford focus, opel, zeppelin")
     assert "(2 sketches" in out and out.rstrip().endswith("never seen: zeppelin")
-    assert main(["audience", "estimate", "opel", "--until", DAY.isoformat(), "--days", "1"]) == 0
-    assert capsys.readouterr().out.startswith("about 0 people"), "the opel day is outside --days 1"
+    assert main(["audience", "estimate", "opel", "--until", DAY.isoformat(), "--days", "1"]) == 1
+    assert capsys.readouterr().err.startswith(f"dmp: error: no keyword sketch for opel from {DAY} to {DAY}"), (
+        "the opel day is outside --days 1")
 
 
 def test_estimate_of_themes_reads_the_theme_sketches(cql, settings, capsys):
