@@ -46,6 +46,12 @@ def static_site_app(root: Path, title: str, missing_hint: str):
     return app
 
 
+def browse_view(name: str, url_prefix: str, url_route: str) -> dict:
+    """A navigation entry under Browse that opens a static site's index page in the UI's frame."""
+    return {"name": name, "href": f"{url_prefix.lstrip('/')}/{INDEX}", "destination": "nav", "category": "browse",
+            "url_route": url_route}
+
+
 def data_docs_app(site: Path | None = None):
     """A FastAPI app serving the Data Docs site (`site`, by default the one the settings point at)."""
     if site is None:
@@ -60,10 +66,4 @@ def data_docs_app(site: Path | None = None):
 class DmpDataDocsPlugin(AirflowPlugin):
     name = "dmp_data_docs"
     fastapi_apps = [{"app": data_docs_app(), "url_prefix": URL_PREFIX, "name": "DMP Data Docs"}]
-    external_views = [{
-        "name": "Data quality",
-        "href": f"{URL_PREFIX.lstrip('/')}/{INDEX}",
-        "destination": "nav",
-        "category": "browse",
-        "url_route": "data-quality",
-    }]
+    external_views = [browse_view("Data quality", URL_PREFIX, "data-quality")]

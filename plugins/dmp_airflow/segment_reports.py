@@ -8,7 +8,7 @@ latest run's page.
 from __future__ import annotations
 
 from airflow.plugins_manager import AirflowPlugin
-from dmp_airflow.data_docs import INDEX, static_site_app
+from dmp_airflow.data_docs import browse_view, static_site_app
 
 URL_PREFIX = "/dmp/segment-reports"
 
@@ -24,10 +24,4 @@ def segment_reports_app(root=None):
 class DmpSegmentReportsPlugin(AirflowPlugin):
     name = "dmp_segment_reports"
     fastapi_apps = [{"app": segment_reports_app(), "url_prefix": URL_PREFIX, "name": "DMP segment reports"}]
-    external_views = [{
-        "name": "Segment reports",
-        "href": f"{URL_PREFIX.lstrip('/')}/{INDEX}",
-        "destination": "nav",
-        "category": "browse",
-        "url_route": "segment-reports",
-    }]
+    external_views = [browse_view("Segment reports", URL_PREFIX, "segment-reports")]
