@@ -87,7 +87,7 @@ def gate_segments_day(spark: SparkSession, settings: Settings, day: dt.date) -> 
         }
         verdicts[definition.id] = {"passed": all(check["passed"] for check in checks.values()), **checks}
     failed = sorted(segment_id for segment_id, verdict in verdicts.items() if not verdict["passed"])
-    summary = {"date": day.isoformat(), "passed": not failed, "segments": verdicts}
+    summary = {"date": day.isoformat(), "success": not failed, "segments": verdicts}
     if failed:
         summary["stopped"] = "segment gate failed for " + ", ".join(
             f"{segment_id} ({', '.join(name for name, check in verdicts[segment_id].items() if name != 'passed' and not check['passed'])})"

@@ -24,7 +24,7 @@ PUBLISH_STEP = steps.PUBLISH_SEGMENTS
 def publish_segments_day(spark: SparkSession, settings: Settings, day: dt.date) -> dict:
     """Publish the gated members of `day`, export the current versions, write the report."""
     gate = read_step_summary(settings, day, GATE_STEP)
-    if not gate or not gate.get("passed"):
+    if not gate or not gate.get("success"):
         raise DmpError(f"The segment gate has not passed for {day}: run gate_segments first (dmp runs show {day}).")
     evaluation = read_step_summary(settings, day, EVALUATE_STEP)
     members_df = staged_members(spark, settings, day).cache()

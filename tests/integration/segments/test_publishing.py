@@ -76,7 +76,7 @@ def test_a_person_level_day_is_gated_published_looked_up_exported_and_reported(s
     assert figures["level"] == "person"
     assert figures["segments"]["french-loyal"]["members"] == 1
     assert figures["segments"]["french-loyal"]["excluded_no_consent"] == 1, "p2 qualifies but refused consent"
-    assert gate_segments_day(spark, world, DAY)["passed"]
+    assert gate_segments_day(spark, world, DAY)["success"]
     published = publish_segments_day(spark, world, DAY)
 
     store = SegmentStore(cql, world.keyspace)
