@@ -14,6 +14,7 @@ import numpy as np
 
 from dmp.generate.population import build_population
 from dmp.generate.run import load_pool
+from dmp.pipeline import steps
 from dmp.pipeline.day import run_day
 from dmp.segments.daily import evaluate_segments_day, staged_members
 
@@ -23,7 +24,9 @@ THEME = "automobile"
 TRUE_SHARE = 0.25
 MIN_SHARE = 0.15  # the rule asks less than the truth: a few days of reading show a noisy share
 MIN_ACTIVE_DAYS = 3
-STEPS = ("validate_events", "tag_events", "store_events", "daily_interests")
+# The days' interests as the DAG publishes them (segments read the stored daily interests).
+STEPS = (steps.VALIDATE_EVENTS, steps.TAG_EVENTS, steps.STORE_EVENTS, steps.DAILY_INTERESTS, steps.LIFETIME_INTERESTS,
+         steps.PUBLISH_INTERESTS)
 
 
 def test_sustained_interest_precision_and_recall_against_the_generator(spark, cql, segment_world, generated_world,

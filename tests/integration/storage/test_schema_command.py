@@ -17,5 +17,6 @@ def test_status_lists_every_migration_as_applied_and_migrate_again_changes_nothi
 def test_status_of_a_keyspace_never_migrated_is_all_pending(cql, monkeypatch, capsys):
     monkeypatch.setenv("DMP_KEYSPACE", "dmp_never_migrated")
     assert main(["schema", "status"]) == 0
-    states = {line.rsplit(": ", 1)[1] for line in capsys.readouterr().out.splitlines()}
-    assert states == {"pending"}
+    *migrations, advice = capsys.readouterr().out.splitlines()
+    assert {line.rsplit(": ", 1)[1] for line in migrations} == {"pending"}
+    assert advice == f"{len(migrations)} migration(s) pending; run `dmp schema migrate` to apply them"

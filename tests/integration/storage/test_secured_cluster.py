@@ -84,12 +84,31 @@ def test_spark_writes_and_reads_through_the_connector_with_login_and_tls(secured
         session.execute(f"CREATE TABLE IF NOT EXISTS {ROUNDTRIP_TABLE} (user_id text PRIMARY KEY, events int)")
         session.execute(f"TRUNCATE {ROUNDTRIP_TABLE}")
     secured_spark = spark.newSession()
-    for key, value in cassandra_connection_conf(settings).items():
-        secured_spark.conf.set(key, value)
-    rows = [("u1", 3), ("u2", 5)]
-    written_df = secured_spark.createDataFrame(rows, "user_id string, events int")
-    table = {"keyspace": settings.keyspace, "table": ROUNDTRIP_TABLE}
-    written_df.write.format(CASSANDRA_FORMAT).options(**table).mode("append").save()
-    read_df = secured_spark.read.format(CASSANDRA_FORMAT).options(**table).load()
-    assert sorted(tuple(row) for row in read_df.collect()) == rows
+    try:
+        for key, value in cassandra_connection_conf(settings).items():
+            secured_spark.conf.set(key, value)
+        rows = [("u1", 3), ("u2", 5)]
+        written_df = secured_spark.createDataFrame(rows, "user_id string, events int")
+        table = {"keyspace": settings.keyspace, "table": ROUNDTRIP_TABLE}
+        written_df.write.format(CASSANDRA_FORMAT).options(**table).mode("append").save()
+        read_df = secured_spark.read.format(CASSANDRA_FORMAT).options(**table).load()
+        assert sorted(tuple(row) for row in read_df.collect()) == rows
+    finally:
+        # A new PySpark session makes itself the active one, whose conf the connector reads: give the
+        # session's other tests back the project's node.
+        _make_active(spark)
 
+
+def _make_active(session) -> None:
+    from pyspark.sql import SparkSession
+
+    SparkSession._activeSession = session
+    session._jvm.SparkSession.setActiveSession(session._jsparkSession)
+    session._jvm.SparkSession.setDefaultSession(session._jsparkSession)
+
+
+
+def test_the_project_session_reads_the_project_node_after_the_secured_roundtrip(secured_cluster, spark, cql, settings):
+    """The roundtrip above runs in a session of its own: the shared session still reads the test keyspace."""
+    tables_df = spark.read.format(CASSANDRA_FORMAT).options(keyspace=settings.keyspace, table="schema_migrations").load()
+    assert tables_df.count() > 0
