@@ -26,7 +26,9 @@ NODE_STORE_PASSWORD = "dmp-test-node"  # as secured.yaml says
 DEFAULT_SUPERUSER = ("cassandra", "cassandra")  # what PasswordAuthenticator creates on a new node
 TEST_ROLE = "dmp_tester"
 SECURED_KEYSPACE = "dmp_secured_test"
-DEFAULT_FREE_PORT_BASE = 18400
+DEFAULT_FREE_PORT_BASE = 18080
+# Past the ports the session's local Airflow servers take from the same base (offsets 0 to 20).
+SECURED_PORT_OFFSET = 320
 SECURED_START_TIMEOUT_SECONDS = 180
 SECURITY_SETTINGS = ("DMP_CASSANDRA_USERNAME", "DMP_CASSANDRA_PASSWORD", "DMP_CASSANDRA_PASSWORD_FILE",
                      "DMP_CASSANDRA_SSL", "DMP_CASSANDRA_SSL_CA", "DMP_CASSANDRA_SSL_CERT", "DMP_CASSANDRA_SSL_KEY",
@@ -42,7 +44,7 @@ class SecuredCluster:
 
 
 def _secured_env(base: dict[str, str], var_dir: Path, pki_dir: Path, username: str, password_file: Path) -> dict:
-    port = int(os.environ.get("DMP_TEST_FREE_PORT_BASE") or DEFAULT_FREE_PORT_BASE)
+    port = int(os.environ.get("DMP_TEST_FREE_PORT_BASE") or DEFAULT_FREE_PORT_BASE) + SECURED_PORT_OFFSET
     return {
         **base,
         "DMP_VAR_DIR": str(var_dir),

@@ -19,4 +19,5 @@ def test_status_of_a_keyspace_never_migrated_is_all_pending(cql, monkeypatch, ca
     assert main(["schema", "status"]) == 0
     *migrations, advice = capsys.readouterr().out.splitlines()
     assert {line.rsplit(": ", 1)[1] for line in migrations} == {"pending"}
-    assert advice == f"{len(migrations)} migration(s) pending; run `dmp schema migrate` to apply them"
+    assert advice == (f"keyspace dmp_never_migrated: {len(migrations)} migration(s) pending; "
+                      "run `dmp schema migrate` to apply them")
