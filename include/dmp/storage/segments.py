@@ -41,19 +41,20 @@ def member_bucket_column(column: str):
 
 # --- inputs (Spark connector) -------------------------------------------------------------------
 
-def _days_between(frame: DataFrame, first: dt.date, last: dt.date) -> DataFrame:
+def _rows_in_days(frame: DataFrame, first: dt.date, last: dt.date) -> DataFrame:
+    """The rows of `frame` whose `day` is from `first` to `last` (a filter; `formats.days_between` lists days)."""
     return frame.where((F.col("day") >= F.lit(first)) & (F.col("day") <= F.lit(last)))
 
 
 def read_user_daily(spark: SparkSession, settings: Settings, first: dt.date, last: dt.date) -> DataFrame:
     """user_daily_interests rows (user_id, day, theme, events) of the days from `first` to `last`."""
     frame = read_table(spark, settings, tables.DAILY_INTERESTS)
-    return _days_between(frame, first, last).select("user_id", "day", "theme", "events")
+    return _rows_in_days(frame, first, last).select("user_id", "day", "theme", "events")
 
 
 def read_person_daily(spark: SparkSession, settings: Settings, first: dt.date, last: dt.date) -> DataFrame:
     frame = read_table(spark, settings, tables.PERSON_DAILY_INTERESTS)
-    return _days_between(frame, first, last).select("person_id", "day", "theme", "events")
+    return _rows_in_days(frame, first, last).select("person_id", "day", "theme", "events")
 
 
 def read_persons(spark: SparkSession, settings: Settings) -> DataFrame:
