@@ -56,7 +56,7 @@ demo: up
 	@$(DMP) run $(DEMO_DATE)
 	@$(DMP) runs show $(DEMO_DATE)
 	@$(DMP) segments list
-	@$(DMP) segments lookup "$$(tail -q -n +2 data/exports/$(DEMO_DATE)/*/ids.csv 2>/dev/null | head -1)"
+	@$(DMP) segments lookup --on $(DEMO_DATE) "$$(tail -q -n +2 data/exports/$(DEMO_DATE)/*/ids.csv 2>/dev/null | head -1)"
 	@echo "segments report: var/segments/reports/$(DEMO_DATE)/index.html (Browse > Segment reports in the Airflow UI)"
 
 test: setup

@@ -5,8 +5,9 @@ Daily interest rows for N ids (2.5M by default; every id its own subject, about 
 segment) are written straight to `user_daily_interests` of keyspace `dmp_bench` (emptied first,
 not timed). Then `evaluate_segments`, `gate_segments` and `publish_segments` run for the day in one
 local Spark session, timed; meanwhile a separate Python process looks up random ids of the segment
-in `segments_by_user` (a prepared read of the current pointers and one of the id's row, as
-`dmp segments lookup` does) and reports the latency percentiles. Results go to
+in `segments_by_user` as an ad server would (`CurrentVersions`: one prepared read of the id's row,
+the current pointers re-read every DMP_SEGMENT_POINTER_REFRESH_SECONDS) and reports the latency percentiles,
+beside a baseline probe of the same lookups with nothing else running. Results go to
 bench/results/segments-<people>.json.
 
     .venv/bin/python bench/segments.py [--people N]
@@ -15,6 +16,7 @@ bench/results/segments-<people>.json.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import datetime as dt
 import json
@@ -34,6 +36,7 @@ DAYS = 4
 DEFAULT_PEOPLE = 2_500_000
 DEFINITION = ("id: bench-sustained\nname: bench sustained interest\nconsent: not_required\n"
               "rule: {theme: automobile, window_days: 7, min_active_days: 3}\nmembership_ttl_days: 7\n")
+IDLE_PROBE_SECONDS = 15  # the baseline: lookups with nothing else running
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
@@ -57,12 +60,12 @@ def lookups(stop_file: Path, people: int) -> None:
     """The lookup process: random ids until `stop_file` exists, then percentiles as one JSON line."""
     import random
 
-    from dmp.storage.segments import SegmentStore
+    from dmp.storage.segments import CurrentVersions, SegmentStore
     from dmp.storage.session import cassandra_session
 
     settings, latencies, found = load(), [], 0
     with cassandra_session(settings) as session:
-        store = SegmentStore(session, settings.keyspace)
+        store = CurrentVersions(SegmentStore(session, settings.keyspace), settings.segment_pointer_refresh_seconds)
         while not stop_file.exists():
             member = f"b-{random.randrange(people):010d}"
             started = time.perf_counter()
@@ -72,6 +75,19 @@ def lookups(stop_file: Path, people: int) -> None:
     pick = lambda share: round(latencies[min(len(latencies) - 1, int(share * len(latencies)))], 3)  # noqa: E731
     print(json.dumps({"lookups": len(latencies), "found": found, "p50_ms": pick(0.5), "p99_ms": pick(0.99),
                       "max_ms": round(latencies[-1], 3)}))
+
+
+@contextlib.contextmanager
+def lookup_probe(stop_file: Path, people: int):
+    """A separate lookup process for the `with` block; the dict yielded is filled with its percentiles."""
+    probe = subprocess.Popen([sys.executable, __file__, "--people", str(people), "--lookups-until", str(stop_file)],
+                             stdout=subprocess.PIPE, text=True)
+    figures: dict = {}
+    try:
+        yield figures
+    finally:
+        stop_file.touch()
+        figures.update(json.loads(probe.communicate()[0].strip().splitlines()[-1]))
 
 
 def timed_day(spark, settings, day: dt.date) -> dict:
@@ -122,16 +138,16 @@ def main() -> int:
     spark = build_spark_session("bench-segments", settings)
     write_interests(spark, settings, args.people)
     first = timed_day(spark, settings, DAY)
-    stop_file = scratch / "stop-lookups"
     os.environ["DMP_KEYSPACE"] = settings.keyspace  # the lookup process reads the same keyspace
-    probe = subprocess.Popen([sys.executable, __file__, "--people", str(args.people), "--lookups-until", str(stop_file)],
-                             stdout=subprocess.PIPE, text=True)
-    second = timed_day(spark, settings, DAY + dt.timedelta(days=1))
-    stop_file.touch()
-    lookups_seen = json.loads(probe.communicate()[0].strip().splitlines()[-1])
+    with lookup_probe(scratch / "stop-idle", args.people) as idle:
+        time.sleep(IDLE_PROBE_SECONDS)
+    with lookup_probe(scratch / "stop-busy", args.people) as busy:
+        second = timed_day(spark, settings, DAY + dt.timedelta(days=1))
+    lookups_seen = {"idle": idle, "while_evaluating_and_publishing": busy,
+                    "p99_busy_over_idle": round(busy["p99_ms"] / idle["p99_ms"], 2)}
     spark.stop()
     result = {"people": args.people, "date": dt.date.today().isoformat(), "first_day": first,
-              "second_day_with_lookups": second, "lookups_while_evaluating_and_publishing": lookups_seen}
+              "second_day_with_lookups": second, "lookups": lookups_seen}
     print(json.dumps(result))
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / f"segments-{args.people // 1000}k.json").write_text(json.dumps(result, indent=2) + "\n")

@@ -38,6 +38,7 @@ DEFAULT_MAX_LATE_SHARE = 0.1
 DEFAULT_SEGMENT_MAX_SIZE_CHANGE = 0.5  # the segment gate alarms on a sudden +-50% against the previous run
 DEFAULT_SEGMENT_VERSION_RETENTION_DAYS = 7
 DEFAULT_SEGMENT_GATE_SAMPLE = 100
+DEFAULT_SEGMENT_POINTER_REFRESH_SECONDS = 5.0  # how stale a lookup's view of the current versions may be
 SECONDS_PER_DAY = 86_400
 # The platform's own JDK setting first, then the one other tools follow.
 JAVA_HOME_VARIABLES = ("DMP_JAVA_HOME", "JAVA_HOME")
@@ -164,6 +165,7 @@ class Settings:
     segment_max_size_change: float
     segment_version_retention_days: int
     segment_gate_sample: int
+    segment_pointer_refresh_seconds: float
 
     @property
     def cassandra_jars_dir(self) -> Path:
@@ -423,4 +425,9 @@ def load(env: Mapping[str, str] | None = None, *, overrides: Mapping[str, str] |
         segment_version_retention_days=_int_setting(env, "DMP_SEGMENT_VERSION_RETENTION_DAYS",
                                                     DEFAULT_SEGMENT_VERSION_RETENTION_DAYS),
         segment_gate_sample=_int_setting(env, "DMP_SEGMENT_GATE_SAMPLE", DEFAULT_SEGMENT_GATE_SAMPLE),
+        # Lookups re-read the segments' current versions at most this often (one key read per lookup
+        # in between); a new version reaches them this long after its pointer write at the latest.
+        segment_pointer_refresh_seconds=_float_setting(
+            env, "DMP_SEGMENT_POINTER_REFRESH_SECONDS", DEFAULT_SEGMENT_POINTER_REFRESH_SECONDS,
+            lambda value: 0 <= value <= 3600, "seconds from 0 (read them on every lookup) to 3600"),
     )

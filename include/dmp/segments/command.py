@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 
 from dmp import settings as settings_module
+from dmp.dates import parse_day
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -16,6 +17,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         func=_list)
     lookup = actions.add_parser("lookup", help="the current segments of an id (cookie, device or person id)")
     lookup.add_argument("id")
+    lookup.add_argument("--on", metavar="DATE",
+                        help="the day to judge expiry against, YYYY-MM-DD (default: today, UTC), e.g. a past run's day")
     lookup.set_defaults(func=_lookup)
     rollback = actions.add_parser("rollback", help="make an earlier complete version of a segment current again")
     rollback.add_argument("segment")
@@ -63,10 +66,11 @@ def _lookup(args: argparse.Namespace) -> int:
     from dmp.storage.session import cassandra_session
 
     settings = settings_module.load()
+    on = parse_day(args.on, "--on") if args.on else dt.datetime.now(dt.timezone.utc).date()
     with cassandra_session(settings) as session:
-        found = SegmentStore(session, settings.keyspace).lookup(args.id, dt.datetime.now(dt.timezone.utc).date())
+        found = SegmentStore(session, settings.keyspace).lookup(args.id, on)
     if not found:
-        print(f"{args.id}: in no current segment")
+        print(f"{args.id}: in no current segment on {on}")
     for segment_id, expires in sorted(found.items()):
         print(f"{args.id}\t{segment_id}\texpires {expires}")
     return 0

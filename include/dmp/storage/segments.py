@@ -9,7 +9,9 @@ and readers keep only the entries of each segment's current version (`segment_cu
 from __future__ import annotations
 
 import datetime as dt
+import time
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from pyspark.sql import DataFrame, SparkSession
@@ -220,3 +222,30 @@ class SegmentStore:
             if expires is not None and _day(expires) > today:
                 found[segment_id] = _day(expires)
         return found
+
+
+class CurrentVersions:
+    """The segments' current versions as a lookup service keeps them: re-read at most every `refresh_seconds`.
+
+    An ad server answers thousands of lookups a second; reading `segment_current` on each would
+    double the reads and scan a table. Between refreshes a lookup is one key read. A version made
+    current is seen at most `refresh_seconds` later, and until then lookups keep reading the
+    previous version, which stays complete and readable (publishing never touches it).
+    """
+
+    def __init__(self, store: SegmentStore, refresh_seconds: float, clock: Callable[[], float] = time.monotonic):
+        self._store = store
+        self._refresh_seconds = refresh_seconds
+        self._clock = clock
+        self._pointers: dict[str, Pointer] | None = None
+        self._read_at = 0.0
+
+    def pointers(self) -> dict[str, Pointer]:
+        now = self._clock()
+        if self._pointers is None or now - self._read_at >= self._refresh_seconds:
+            self._pointers, self._read_at = self._store.pointers(), now
+        return self._pointers
+
+    def lookup(self, member_id: str, today: dt.date) -> dict[str, dt.date]:
+        """Segment -> expiry, as `SegmentStore.lookup`, against the kept current versions."""
+        return self._store.lookup(member_id, today, self.pointers())

@@ -16,7 +16,7 @@ from dmp.segments.hashing import sha256_email, uid2_email_hash
 from dmp.segments.publish import publish_segment, rollback
 from dmp.segments.publish_day import publish_segments_day
 from dmp.storage import tables
-from dmp.storage.segments import SegmentStore
+from dmp.storage.segments import CurrentVersions, SegmentStore
 from dmp.tagging.taxonomy import load_taxonomy
 
 DAY = dt.date(2026, 11, 30)
@@ -34,6 +34,9 @@ def test_a_failed_publish_leaves_the_previous_version_and_rollback_restores_one(
     store = SegmentStore(cql, segment_world.keyspace)
     first = publish_segment(store, segment_world, definition, DAY, _members(spark, [("s1", ["a1"]), ("s2", ["a2"])]))
     assert first.made_current and store.lookup("a2", DAY) == {"seg": EXPIRES}
+    clock = [0.0]
+    ad_server = CurrentVersions(store, refresh_seconds=5, clock=lambda: clock[0])
+    assert ad_server.lookup("a2", DAY) == {"seg": EXPIRES}
 
     broken_df = _members(spark, [("s1", ["a1"]), ("s3", ["a3", None])])  # an id the lookup table cannot take
     with pytest.raises(Exception):
@@ -44,6 +47,9 @@ def test_a_failed_publish_leaves_the_previous_version_and_rollback_restores_one(
     second = publish_segment(store, segment_world, definition, DAY + dt.timedelta(days=1),
                              _members(spark, [("s1", ["a1"]), ("s3", ["a3"])]))
     assert second.made_current and store.lookup("a2", DAY) == {} and store.lookup("a3", DAY) == {"seg": EXPIRES}
+    assert ad_server.lookup("a2", DAY) == {"seg": EXPIRES}, "a cached view keeps reading the complete previous version"
+    clock[0] = 5.0
+    assert ad_server.lookup("a2", DAY) == {} and ad_server.lookup("a3", DAY) == {"seg": EXPIRES}, "then the new one"
     again = publish_segment(store, segment_world, definition, DAY + dt.timedelta(days=1),
                             _members(spark, [("s1", ["a1"]), ("s3", ["a3"])]))
     assert again.version == second.version and not again.written, "a re-run writes nothing"
