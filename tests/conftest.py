@@ -29,7 +29,8 @@ os.environ["DMP_KEYSPACE"] = "dmp_test"
 os.environ.setdefault("DMP_SPARK_DRIVER_MEMORY", "2g")
 
 from dmp.orchestration import standalone  # noqa: E402
-from dmp.orchestration.airflow_env import airflow_environment, airflow_url, migrate_airflow_db  # noqa: E402
+from dmp.orchestration.airflow_env import (  # noqa: E402
+    airflow_environment, airflow_url, migrate_airflow_db, wanted_connections)
 from dmp.settings import Settings, load  # noqa: E402
 
 # Airflow imported in-process (DAG tests) uses the project's Airflow home, as the CLI does.
@@ -155,6 +156,17 @@ def free_port(offset: int) -> int:
     while port_in_use(port):
         port += 1
     return port
+
+
+@pytest.fixture
+def project_connections(monkeypatch):
+    """The connections the platform writes to Airflow's database, as `AIRFLOW_CONN_*` variables.
+
+    An operator executed in the test process has no task runner to serve it the database's
+    connections; the variables give it the same forms through Airflow's own lookup.
+    """
+    for conn_id, form in wanted_connections(load()).items():
+        monkeypatch.setenv(f"AIRFLOW_CONN_{conn_id.upper()}", json.dumps(form))
 
 
 @pytest.fixture(scope="session")

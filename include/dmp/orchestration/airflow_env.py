@@ -2,9 +2,10 @@
 
 `make airflow`, `dmp run`, `dmp airflow ...` and the tests all start Airflow through
 `airflow_environment()`, so they share one Airflow home inside the repo (`var/airflow`, SQLite
-metadata), the project's DAGs and plugins, no example DAGs, and the connections
-`cassandra_default` and `spark_default` derived from the same settings the CLI uses
-(`dmp.orchestration.connections`, which also reads them back for the tasks' jobs). Parallelism
+metadata), the project's DAGs and plugins and no example DAGs. The connections `cassandra_default`
+and `spark_default` are written to its database from the same settings the CLI uses, where the
+UI can edit them (`sync_connections`; `dmp.orchestration.connections` reads them back for the
+tasks' jobs). Parallelism
 and the API server's workers are sized to the machine (`DMP_AIRFLOW_PARALLELISM`,
 `DMP_AIRFLOW_API_WORKERS`), its port is `DMP_AIRFLOW_PORT`.
 """
@@ -18,11 +19,14 @@ import sys
 from pathlib import Path
 
 from dmp.errors import MissingToolError, ServiceError
-from dmp.orchestration.connections import cassandra_connection, spark_connection
+from dmp.orchestration.connection_sync import EDITED, fingerprint
+from dmp.orchestration.connections import CASSANDRA_CONN_ID, SPARK_CONN_ID, cassandra_connection, spark_connection
 from dmp.services.java import java17_environment
 from dmp.settings import Settings
 
 AIRFLOW_DB_TIMEOUT_SECONDS = 600
+CONNECTIONS_STAMP = ".dmp-connections.json"
+CONNECTION_SYNC_MODULE = "dmp.orchestration.connection_sync"
 
 
 def venv_bin() -> Path:
@@ -69,9 +73,6 @@ def airflow_environment(settings: Settings, base: dict[str, str] | None = None) 
             "PATH": f"{venv_bin()}{os.pathsep}{env.get('PATH', '')}",
         }
     )
-    # A connection the environment already defines is the operator's choice and stays.
-    env.setdefault("AIRFLOW_CONN_CASSANDRA_DEFAULT", json.dumps(cassandra_connection(settings)))
-    env.setdefault("AIRFLOW_CONN_SPARK_DEFAULT", json.dumps(spark_connection(settings)))
     return env
 
 
@@ -89,9 +90,10 @@ def _airflow_version() -> str:
 
 
 def migrate_airflow_db(settings: Settings) -> bool:
-    """Create or upgrade the metadata database once per Airflow version; True when it ran."""
+    """Create or upgrade the metadata database once per Airflow version (True when it ran), then sync the connections."""
     stamp = settings.airflow_home / f".db-migrated-{_airflow_version()}"
     if stamp.is_file() and (settings.airflow_home / "airflow.db").is_file():
+        sync_connections(settings)
         return False
     result = run_airflow(
         settings, ["db", "migrate"], capture_output=True, text=True, timeout=AIRFLOW_DB_TIMEOUT_SECONDS
@@ -100,4 +102,40 @@ def migrate_airflow_db(settings: Settings) -> bool:
         tail = "\n".join((result.stdout + result.stderr).strip().splitlines()[-20:])
         raise ServiceError(f"`airflow db migrate` failed (Airflow home {settings.airflow_home}):\n{tail}")
     stamp.write_text("ok\n")
+    (settings.airflow_home / CONNECTIONS_STAMP).unlink(missing_ok=True)  # a new database holds none of them
+    sync_connections(settings)
     return True
+
+
+def wanted_connections(settings: Settings) -> dict[str, dict]:
+    """The connections the platform keeps in Airflow's database, as the settings make them."""
+    return {CASSANDRA_CONN_ID: cassandra_connection(settings), SPARK_CONN_ID: spark_connection(settings)}
+
+
+def sync_connections(settings: Settings) -> dict[str, str]:
+    """Write the settings' connections to Airflow's database unless someone edited them there.
+
+    Returns what happened to each ({} when the settings have not changed since the last write, in
+    which case Airflow is not started at all); an edited connection is left as it is, with a note.
+    """
+    stamp = settings.airflow_home / CONNECTIONS_STAMP
+    wanted = wanted_connections(settings)
+    written = json.loads(stamp.read_text()) if stamp.is_file() else {}
+    if written == {conn_id: fingerprint(form) for conn_id, form in wanted.items()}:
+        return {}
+    request = {conn_id: {"wanted": form, "written": written.get(conn_id)} for conn_id, form in wanted.items()}
+    result = subprocess.run([str(venv_bin() / "python"), "-m", CONNECTION_SYNC_MODULE], input=json.dumps(request),
+                            env=airflow_environment(settings), capture_output=True, text=True,
+                            timeout=AIRFLOW_DB_TIMEOUT_SECONDS)
+    if result.returncode != 0:
+        tail = "\n".join((result.stdout + result.stderr).strip().splitlines()[-20:])
+        raise ServiceError(f"writing the Airflow connections failed (Airflow home {settings.airflow_home}):\n{tail}")
+    outcome = json.loads(result.stdout.strip().splitlines()[-1])
+    for conn_id, action in outcome.items():
+        if action == EDITED:
+            print(f"note: Airflow connection {conn_id!r} was edited in Airflow and is used as it is there, "
+                  f"not as the DMP_* settings make it; delete it there to go back to the settings.", file=sys.stderr)
+        else:
+            written[conn_id] = fingerprint(wanted[conn_id])
+    stamp.write_text(json.dumps(written, indent=2, sort_keys=True) + "\n")
+    return outcome

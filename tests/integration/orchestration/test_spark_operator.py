@@ -16,7 +16,7 @@ from dmp_airflow.operators import DmpSparkSubmitOperator
 DAY = dt.date(2026, 11, 1)
 
 
-def test_a_job_that_stops_the_day_fails_the_task_without_retry_and_says_why(tmp_path):
+def test_a_job_that_stops_the_day_fails_the_task_without_retry_and_says_why(tmp_path, project_connections):
     from airflow.sdk.exceptions import AirflowFailException
 
     (tmp_path / "landing" / DAY.isoformat()).mkdir(parents=True)

@@ -1,7 +1,8 @@
 """The Spark operator hands its job the settings of when it runs: connections, given parameters, the worker's env.
 
-Connections come through Airflow's own lookup (`AIRFLOW_CONN_*` variables, as an operator or a
-secrets backend would define them); nothing is submitted: `prepare` is everything the operator
+Connections come through Airflow's own lookup, here from `AIRFLOW_CONN_*` variables holding the
+forms the platform writes to Airflow's database (no task runner serves the database to a test);
+nothing is submitted: `prepare` is everything the operator
 does before spark-submit starts, and its `env_vars` and `conf` are what spark-submit gets.
 """
 
@@ -19,19 +20,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "plugins"))
 from dmp_airflow.operators import DmpGateOperator, DmpSparkSubmitOperator  # noqa: E402
 
 from dmp.errors import ConfigError  # noqa: E402
-from dmp.orchestration.airflow_env import airflow_environment  # noqa: E402
 from dmp.orchestration.connections import CASSANDRA_CONN_ID, cassandra_connection, cassandra_overrides  # noqa: E402
 from dmp.settings import load  # noqa: E402
 
 OTHER_PORT = 19_342
-
-
-@pytest.fixture
-def project_connections(monkeypatch):
-    """The connections the project creates from the settings, as `dmp run` and `make airflow` give them."""
-    for name, value in airflow_environment(load(), base={}).items():
-        if name.startswith("AIRFLOW_CONN_"):
-            monkeypatch.setenv(name, value)
 
 
 def _operator(**kwargs) -> DmpSparkSubmitOperator:
