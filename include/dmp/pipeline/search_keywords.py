@@ -94,16 +94,17 @@ def search_pairs(events_df: DataFrame, parsed_df: DataFrame) -> DataFrame:
     """(key, day, user_id): each search keyword of each event that came from an engine with its query."""
     referrers_df = parsed_df.where(F.col("is_referrer") & F.col("keywords").isNotNull()).select(
         F.col("text").alias("referrer"), "keywords")
-    return events_df.join(F.broadcast(referrers_df), on="referrer", how="inner").select(
+    return events_df.join(referrers_df, on="referrer", how="inner").select(
         F.explode("keywords").alias("key"), "day", "user_id").where(F.col("user_id").isNotNull()).distinct()
 
 
 def search_figures(events_df: DataFrame, parsed_df: DataFrame) -> dict:
     """The day's searches for `dmp runs show`: events with a query (from an engine, on a site), the
     distinct queries, and the events whose engine referrer or site search had no usable query, by reason."""
-    by_referrer_df = events_df.join(F.broadcast(parsed_df.where("is_referrer")).withColumnRenamed("text", "referrer"),
+    # Joins, not broadcasts: a day of a big partner's site search has many distinct queries.
+    by_referrer_df = events_df.join(parsed_df.where("is_referrer").withColumnRenamed("text", "referrer"),
                                     on="referrer", how="inner")
-    by_site_df = events_df.join(F.broadcast(parsed_df.where(~F.col("is_referrer"))).withColumnRenamed("text", "url"),
+    by_site_df = events_df.join(parsed_df.where(~F.col("is_referrer")).withColumnRenamed("text", "url"),
                                 on="url", how="inner")
     searched_df = by_referrer_df.select("engine", "query", "reason").unionByName(
         by_site_df.select("engine", "query", "reason"))

@@ -51,10 +51,12 @@ def _exact_users(cql, settings, keyword: str, scope: str = "both") -> set[str]:
 def _readers_and_searchers(spark, settings) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
     """Keyword -> who read it in a page field, and who searched for it (the query of the engine they
     came from, or of the site search page they read), worked out here row by row."""
-    from dmp.tagging.keywords import PAGE_MASK, SEARCH_MASK, search_keywords
+    from dmp.tagging.keywords import FIELD_BITS, PAGE_MASK, SEARCH_MASK, search_keywords
     from dmp.tagging.search_terms import referrer_query
 
-    pages = {row.url: row.keyword_fields or {} for row in spark.read.parquet(settings.staged(DAY, staging.PAGES)).collect()}
+    pages = {row.url: row.keyword_fields if row.keyword_fields is not None else {  # tagged before fields: URL words
+        keyword: FIELD_BITS["url"] for keyword in row.keywords or {}}
+        for row in spark.read.parquet(settings.staged(DAY, staging.PAGES)).collect()}
     readers: dict[str, set[str]] = {}
     searchers: dict[str, set[str]] = {}
     for row in spark.read.parquet(settings.staged(DAY, staging.TAGGED_EVENTS)).select("user_id", "url", "referrer").collect():
