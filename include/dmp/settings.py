@@ -129,6 +129,7 @@ class Settings:
     taxonomy_file: Path
     rules_file: Path | None
     synonyms_file: Path | None
+    search_engines_file: Path | None
     page_index_ttl_days: int
     interests_ttl_days: int
     interest_half_life_days: int
@@ -373,6 +374,8 @@ def load(env: Mapping[str, str] | None = None, *, overrides: Mapping[str, str] |
         # Rules name themes: the default rules are written for the default taxonomy, not for another one.
         rules_file=_optional_file(env, "DMP_RULES", None if env.get("DMP_TAXONOMY") else home / "taxonomy" / "rules.yaml"),
         synonyms_file=_optional_file(env, "DMP_SYNONYMS", home / "taxonomy" / "synonyms.yaml"),
+        # Search engines (and site-search pages) added to the built-in table (dmp.tagging.search_terms).
+        search_engines_file=_optional_file(env, "DMP_SEARCH_ENGINES_FILE", None),
         # Pages are re-tagged after this many days (a page's content drifts; see the seeds' 7 days).
         page_index_ttl_days=_int_setting(env, "DMP_PAGE_INDEX_TTL_DAYS", DEFAULT_PAGE_INDEX_TTL_DAYS),
         # A day whose rejected rows exceed this share is stopped before anything is stored.

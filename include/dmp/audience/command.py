@@ -8,7 +8,7 @@ import datetime as dt
 from dmp import settings as settings_module
 from dmp.dates import parse_day
 from dmp.errors import InputError
-from dmp.storage.formats import KEYWORD_KIND, THEME_KIND, window_ending
+from dmp.storage.formats import BOTH_WORDS, KEYWORD_KIND, THEME_KIND, WORD_SCOPES, window_ending
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -19,6 +19,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     estimate.add_argument("--until", help="last day, YYYY-MM-DD (default: today, UTC)")
     estimate.add_argument("--days", type=int, default=30, help="days up to --until (default 30)")
     estimate.add_argument("--theme", action="store_true", help="the entries are themes, not keywords")
+    estimate.add_argument("--words", choices=WORD_SCOPES, default=BOTH_WORDS,
+                          help="count who read the keywords on pages, searched for them, or both (default)")
     estimate.set_defaults(func=_estimate)
 
 
@@ -35,7 +37,7 @@ def _estimate(args: argparse.Namespace) -> int:
     kind = THEME_KIND if args.theme else KEYWORD_KIND
     keys = tuple(key.strip() for key in args.keywords.split(",") if key.strip()) if args.theme else parse_keywords(args.keywords)
     with cassandra_session(settings) as session:
-        result = estimate(SketchReader(session, settings.keyspace), kind, keys, first, last)
+        result = estimate(SketchReader(session, settings.keyspace), kind, keys, first, last, args.words)
     if not result.keywords_seen:
         raise InputError(
             f"no {kind} sketch for {', '.join(keys)} from {first} to {last} in keyspace {settings.keyspace}: "

@@ -2,7 +2,8 @@
 
 A marketer types 'ford focus, opel astra'; each comma-separated entry is a keyword (one word or a
 two-word phrase, normalised like page keywords). The estimate is the number of distinct users who
-visited a page with any of them during the chosen days: the union of the (keyword, day) sketches,
+visited a page with any of them, or searched for it, during the chosen days (or only readers, or
+only searchers: the word scope): the union of the (keyword, day) sketches,
 a few small reads per keyword (`dmp.storage.keyword_index`), so it answers while the marketer
 types.
 """
@@ -14,7 +15,7 @@ import time
 from dataclasses import dataclass
 
 from dmp.errors import InputError
-from dmp.storage.formats import union_of_sketches
+from dmp.storage.formats import BOTH_WORDS, union_of_sketches
 from dmp.storage.keyword_index import SketchReader
 from dmp.tagging.text import words
 
@@ -44,10 +45,12 @@ def parse_keywords(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(keywords))
 
 
-def estimate(reader: SketchReader, kind: str, keys: tuple[str, ...], first: dt.date, last: dt.date) -> Estimate:
-    """The distinct users of any of `keys` (of `kind`) from `first` to `last`: the union of their sketches."""
+def estimate(reader: SketchReader, kind: str, keys: tuple[str, ...], first: dt.date, last: dt.date,
+             scope: str = BOTH_WORDS) -> Estimate:
+    """The distinct users of any of `keys` (of `kind`) from `first` to `last`: the union of their sketches.
+    For keywords, `scope` counts who met them on pages (`page`), in searches (`search`) or either (`both`)."""
     started = time.perf_counter()
-    found = reader.sketches(kind, keys, first, last)
+    found = reader.sketches(kind, keys, first, last, scope)
     union = union_of_sketches(sketch for sketches in found.values() for sketch in sketches)
     return Estimate(union.get_estimate(), keys, tuple(key for key in keys if key in found),
                     sum(map(len, found.values())), (time.perf_counter() - started) * 1000)

@@ -34,6 +34,9 @@ SESSION_OFF_INTEREST_SHARE = 0.08  # sessions about a theme picked at random, no
 PAGE_OFF_THEME_SHARE = 0.05  # pages of a session that drift to another theme
 FOREIGN_LANGUAGE_SHARE = 0.05  # sessions on sites in another language than the person's
 ENTRY_WEIGHTS = (0.40, 0.42, 0.18)  # session starts: direct (no referrer), search engine, social
+# Search engines that still send the query: a few percent of all search visits (3-8% in the
+# write-ups' analytics); the others send their origin only (an encrypted search).
+SEARCH_WITH_QUERY_SHARE = 0.08
 LOGIN_SHARE = 0.03
 
 
@@ -75,7 +78,7 @@ def simulate_day(day: date, population: Population, pool: PagePool, seed: int, e
     page = pool.sample(_drift(sessions.group[session], pool, rng), rng.random(session.size))
     referrer = np.empty_like(page)
     referrer[~is_first] = page[np.flatnonzero(~is_first) - 1]
-    referrer[is_first] = _entry_referrers(sessions.group, pool, rng)
+    referrer[is_first] = _entry_referrers(sessions.group, page[is_first], pool, rng)
     email = _logins(population, sessions.person[session], rng)
     order = np.argsort(ms_of_day, kind="stable")
     order = order[ms_of_day[order] < MS_PER_DAY]  # sessions running past midnight end there
@@ -122,15 +125,20 @@ def _drift(groups: np.ndarray, pool: PagePool, rng: np.random.Generator) -> np.n
     return groups
 
 
-def _entry_referrers(groups: np.ndarray, pool: PagePool, rng: np.random.Generator) -> np.ndarray:
-    """Referrer codes of session starts: null, a search for the session's theme, or a social site."""
-    search, social, null = pool.referrer_codes()
-    per_group = pool.search_referrers.shape[1]
+def _entry_referrers(groups: np.ndarray, landing: np.ndarray, pool: PagePool, rng: np.random.Generator) -> np.ndarray:
+    """Referrer codes of session starts: null, a search engine (now and then with the query that
+    found the landing page, mostly encrypted: the engine of the session's language without it),
+    or a social site."""
+    search, encrypted, social, null = pool.referrer_codes()
     kind = rng.choice(len(ENTRY_WEIGHTS), size=groups.size, p=ENTRY_WEIGHTS)
+    with_query = rng.random(groups.size) < SEARCH_WITH_QUERY_SHARE
+    sizes = np.array([len(origins) for origins in pool.encrypted_searches])
+    starts = encrypted + np.r_[0, np.cumsum(sizes)[:-1]]
+    language = groups % len(pool.languages)
+    origin = starts[language] + (rng.random(groups.size) * sizes[language]).astype(np.int64)
     return np.select(
-        [kind == 1, kind == 2],
-        [search + groups * per_group + rng.integers(per_group, size=groups.size),
-         social + rng.integers(null - social, size=groups.size)],
+        [(kind == 1) & with_query, kind == 1, kind == 2],
+        [search + landing, origin, social + rng.integers(null - social, size=groups.size)],
         default=null,
     )
 

@@ -16,13 +16,14 @@ import numpy as np
 import pandas as pd
 
 from dmp.errors import InputError
-from dmp.generate.pages import SEARCH_REFERRERS_PER_GROUP, PagePool, build_pool
+from dmp.generate.pages import PagePool, build_pool
 from dmp.generate.randomness import pages_rng
 
 NEWS_COLUMNS = ("id", "title", "url", "publisher", "category", "story", "hostname", "timestamp")
 CATEGORY_THEMES = {"b": "business", "t": "science-tech", "e": "entertainment", "m": "health"}
 NEWS_LANGUAGES = ("en",)
-QUERY_WORDS_FROM_TITLE = 2
+QUERY_WORDS_FROM_TITLE = 4  # a search for an article uses the first words of its title
+MIN_QUERY_WORD_CHARS = 3
 _WORD_RE = re.compile(r"[a-z]+")
 
 
@@ -33,10 +34,10 @@ def news_pool(path: Path, seed: int) -> PagePool:
     group_of = {category: index for index, category in enumerate(categories)}
     groups = articles["category"].map(group_of).to_numpy(dtype=np.int64)
     rng = pages_rng(seed)
-    queries = np.array([_queries(articles["title"][groups == g], rng) for g in range(len(categories))], dtype=object)
+    titles = articles["title"].tolist()
     return build_pool(
         tuple(CATEGORY_THEMES[c] for c in categories), NEWS_LANGUAGES,
-        articles["url"].tolist(), groups, queries, rng, titles=articles["title"].tolist(),
+        articles["url"].tolist(), groups, [_title_words(title) for title in titles], rng, titles=titles,
     )
 
 
@@ -67,8 +68,6 @@ def _read_articles(path: Path) -> pd.DataFrame:
     return frame.drop_duplicates("url").reset_index(drop=True)
 
 
-def _queries(titles: pd.Series, rng: np.random.Generator) -> list[str]:
-    """Search queries made of the first words of a few titles, as people type them."""
-    picked = titles.iloc[rng.integers(len(titles), size=SEARCH_REFERRERS_PER_GROUP)]
-    words = [_WORD_RE.findall(title.lower())[:QUERY_WORDS_FROM_TITLE] for title in picked]
-    return ["+".join(w) or "news" for w in words]
+def _title_words(title: str) -> list[str]:
+    """The words a searcher for an article types: the first content-looking words of its title."""
+    return [word for word in _WORD_RE.findall(title.lower()) if len(word) >= MIN_QUERY_WORD_CHARS][:QUERY_WORDS_FROM_TITLE]

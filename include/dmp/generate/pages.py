@@ -4,7 +4,9 @@ A pool groups its pages by (theme, language) so a person can be sent to the page
 interests and language with one vectorised lookup. Popularity within a group follows Zipf's law,
 as on real sites: a few pages get most of the views. The pool also holds every string an event
 can carry as a referrer (pages, search-engine queries, social sites), so events refer to them by
-integer code and strings are only built when a file is written.
+integer code and strings are only built when a file is written. Each page has one search-engine
+referrer whose query is made of the page's own words (now and then a related word of its theme),
+in the page's language, percent-encoded as engines send it: the search that led there.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import zlib
 from dataclasses import dataclass
 from datetime import date, timedelta
+from urllib.parse import quote_plus
 
 import numpy as np
 
@@ -20,7 +23,7 @@ from dmp.generate.randomness import pages_rng
 
 PAGES_PER_GROUP = 200
 SEARCH_PAGE_SHARE = 0.1
-SEARCH_REFERRERS_PER_GROUP = 8
+RELATED_WORD_SHARE = 0.25  # queries where one word is a related word of the theme, not the page's
 ZIPF_EXPONENT = 1.1
 PARTNER_COUNT = 40
 ARTICLE_ID_RANGE = (1_000, 9_999_999)
@@ -39,7 +42,8 @@ class PagePool:
     urls: np.ndarray  # object array of str, one per page
     groups: np.ndarray  # int64 group of each page, non-decreasing
     popularity_keys: np.ndarray  # group + cumulative popularity share within the group
-    search_referrers: np.ndarray  # object array (groups, SEARCH_REFERRERS_PER_GROUP)
+    page_searches: np.ndarray  # object array: per page, a search-engine referrer with a query of its words
+    encrypted_searches: tuple[tuple[str, ...], ...]  # per language: engines' origins (no query)
     titles: np.ndarray | None = None  # object array of str per page, when the source has titles
 
     @property
@@ -57,13 +61,15 @@ class PagePool:
 
     def referrer_table(self) -> list[str | None]:
         """Every referrer string; event referrer codes index it (see `referrer_codes`)."""
-        return [*self.urls.tolist(), *self.search_referrers.ravel().tolist(), *vocab.SOCIAL_REFERRERS, None]
+        encrypted = [origin for origins in self.encrypted_searches for origin in origins]
+        return [*self.urls.tolist(), *self.page_searches.tolist(), *encrypted, *vocab.SOCIAL_REFERRERS, None]
 
-    def referrer_codes(self) -> tuple[int, int, int]:
-        """Offsets in `referrer_table` of the search referrers, the social sites and null."""
+    def referrer_codes(self) -> tuple[int, int, int, int]:
+        """Offsets in `referrer_table` of the page searches, the encrypted searches, the social sites and null."""
         search = len(self.urls)
-        social = search + self.search_referrers.size
-        return search, social, social + len(vocab.SOCIAL_REFERRERS)
+        encrypted = search + self.page_searches.size
+        social = encrypted + sum(map(len, self.encrypted_searches))
+        return search, encrypted, social, social + len(vocab.SOCIAL_REFERRERS)
 
     def partner_ids(self) -> list[str]:
         """The partner that sends each page's events: a stable function of the page's host."""
@@ -82,22 +88,26 @@ def build_pool(
     languages: tuple[str, ...],
     urls: list[str],
     groups: np.ndarray,
-    queries: np.ndarray,
+    page_words: list[list[str]],
     rng: np.random.Generator,
     titles: list[str] | None = None,
+    related_words: list[list[str]] | None = None,
 ) -> PagePool:
-    """A pool from pages and their groups; `queries` holds search words per group, (groups, K)."""
+    """A pool from pages and their groups; `page_words` holds each page's own words (its searches'
+    words), `related_words` other words of each group's theme that searchers type too."""
     order = np.argsort(groups, kind="stable")
     sorted_groups = np.asarray(groups, dtype=np.int64)[order]
     if np.unique(sorted_groups).size != len(theme_names) * len(languages):
         raise ValueError("every (theme, language) group needs at least one page")
+    sorted_words = [page_words[index] for index in order.tolist()]
     return PagePool(
         theme_names=theme_names,
         languages=languages,
         urls=np.asarray(urls, dtype=object)[order],
         groups=sorted_groups,
         popularity_keys=_zipf_keys(sorted_groups, rng),
-        search_referrers=_search_referrers(languages, queries, rng),
+        page_searches=_page_searches(languages, sorted_groups, sorted_words, related_words, rng),
+        encrypted_searches=tuple(vocab.ENCRYPTED_SEARCH_REFERRERS[language] for language in languages),
         titles=None if titles is None else np.asarray(titles, dtype=object)[order],
     )
 
@@ -116,50 +126,65 @@ def _zipf_keys(groups: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return groups + share
 
 
-def _search_referrers(languages: tuple[str, ...], queries: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Search-engine result URLs per group, in the engines of the group's language."""
-    result = np.empty(queries.shape, dtype=object)
-    for group, group_queries in enumerate(queries):
-        engines = vocab.SEARCH_ENGINES[languages[group % len(languages)]]
-        picks = rng.integers(len(engines), size=len(group_queries))
-        result[group] = [engines[pick].format(query=query) for pick, query in zip(picks, group_queries)]
-    return result
+def _page_searches(languages: tuple[str, ...], groups: np.ndarray, page_words: list[list[str]],
+                   related_words: list[list[str]] | None, rng: np.random.Generator) -> np.ndarray:
+    """Per page, a result URL of an engine of its language whose query is 1-2 of its own words, one
+    of them now and then replaced by a related word of its theme (a searcher's words are not always
+    the page's)."""
+    counts = rng.integers(*QUERY_WORDS, size=groups.size)
+    related = rng.random(groups.size) < RELATED_WORD_SHARE
+    engine_picks = rng.random(groups.size)
+    word_picks = rng.random((groups.size, QUERY_WORDS[1]))
+    searches = np.empty(groups.size, dtype=object)
+    for page, (group, own) in enumerate(zip(groups.tolist(), page_words)):
+        language = languages[group % len(languages)]
+        engines = vocab.SEARCH_ENGINES[language]
+        picks = (word_picks[page, :counts[page]] * len(own)).astype(int) if own else []
+        query = list(dict.fromkeys(own[pick] for pick in picks)) or [language]
+        extra = related_words[group] if related_words else []
+        if related[page] and extra:
+            query[-1] = extra[int(word_picks[page, -1] * len(extra))]
+        engine = engines[int(engine_picks[page] * len(engines))]
+        searches[page] = engine.format(query=quote_plus(" ".join(query)))
+    return searches
 
 
 def synthetic_pool(seed: int) -> PagePool:
     """Pages from the built-in vocabulary: every theme, in English, French and Russian."""
     rng = pages_rng(seed)
-    urls: dict[str, int] = {}
-    queries = []
+    pages: dict[str, tuple[int, list[str]]] = {}
+    related = []
     for theme in vocab.THEMES:
         for language_index, language in enumerate(vocab.LANGUAGES):
             words = vocab.THEME_WORDS[theme][language_index].split()
-            group = len(queries)
+            group = len(related)
             for _ in range(PAGES_PER_GROUP):
-                urls.setdefault(_synthetic_url(theme, language, words, rng), group)
-            queries.append([_joined(words, QUERY_WORDS, "+", rng) for _ in range(SEARCH_REFERRERS_PER_GROUP)])
+                url, own = _synthetic_url(theme, language, words, rng)
+                pages.setdefault(url, (group, own))
+            related.append(words)
     return build_pool(
-        vocab.THEMES, vocab.LANGUAGES, list(urls), np.fromiter(urls.values(), dtype=np.int64),
-        np.asarray(queries, dtype=object), rng,
+        vocab.THEMES, vocab.LANGUAGES, list(pages), np.fromiter((group for group, _ in pages.values()), dtype=np.int64),
+        [own for _, own in pages.values()], rng, related_words=related,
     )
 
 
-def _synthetic_url(theme: str, language: str, words: list[str], rng: np.random.Generator) -> str:
+def _synthetic_url(theme: str, language: str, words: list[str], rng: np.random.Generator) -> tuple[str, list[str]]:
+    """A page URL and its own words (its slug's, or its site search's)."""
     templates = vocab.HOSTS[(theme, language)]
     template = templates[rng.integers(len(templates))]
     if rng.random() < SEARCH_PAGE_SHARE:
         host = template.split("/", 1)[0]
-        path = vocab.SEARCH_PATHS[language].format(query=_joined(words, QUERY_WORDS, "+", rng))
-        return f"https://{host}{path}"
+        own = _picked(words, QUERY_WORDS, rng)
+        return f"https://{host}" + vocab.SEARCH_PATHS[language].format(query="+".join(own)), own
     published = ARTICLE_DATES_FROM + timedelta(days=int(rng.integers(ARTICLE_DATES_SPAN_DAYS)))
+    own = _picked(words, SLUG_WORDS, rng)
     return "https://" + template.format(
         id=rng.integers(*ARTICLE_ID_RANGE),
-        slug=_joined(words, SLUG_WORDS, "-", rng),
+        slug="-".join(own),
         date=published.strftime("%Y/%m/%d"),
-    )
+    ), own
 
 
-def _joined(words: list[str], count_range: tuple[int, int], separator: str, rng: np.random.Generator) -> str:
-    """A few distinct words in random order, joined as in a slug or a query string."""
-    picked = rng.choice(len(words), size=rng.integers(*count_range), replace=False)
-    return separator.join(words[i] for i in picked)
+def _picked(words: list[str], count_range: tuple[int, int], rng: np.random.Generator) -> list[str]:
+    """A few distinct words in random order, as in a slug or a query string."""
+    return [words[i] for i in rng.choice(len(words), size=rng.integers(*count_range), replace=False)]

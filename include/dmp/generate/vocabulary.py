@@ -106,11 +106,21 @@ HOSTS = {
 # The search page of a site, by language: the query key differs (q= in the West, text= in Russia).
 SEARCH_PATHS = {"en": "/search?q={query}", "fr": "/recherche?q={query}", "ru": "/search/?text={query}"}
 
-# Where visitors come from when a session starts, by language of the page they land on.
+# Where visitors come from when a session starts, by language of the page they land on: result
+# pages that still carry the query ({query}: the words typed, `+` for spaces, percent-encoded)...
 SEARCH_ENGINES = {
-    "en": ("https://www.google.com/search?q={query}", "https://www.bing.com/search?q={query}"),
-    "fr": ("https://www.google.fr/search?q={query}", "https://www.qwant.com/?q={query}"),
-    "ru": ("https://yandex.ru/search/?text={query}", "https://www.google.ru/search?q={query}"),
+    "en": ("https://www.google.com/search?q={query}&ie=UTF-8", "https://www.bing.com/search?q={query}&form=QBLH",
+           "https://search.yahoo.com/search?p={query}&fr=yfp-t", "https://duckduckgo.com/?q={query}&t=h_"),
+    "fr": ("https://www.google.fr/search?q={query}&hl=fr", "https://www.qwant.com/?q={query}&t=web",
+           "https://www.bing.com/search?q={query}&cc=fr"),
+    "ru": ("https://yandex.ru/search/?text={query}&lr=213", "https://go.mail.ru/search?q={query}&fm=1",
+           "https://www.google.ru/search?q={query}"),
+}
+# ... and what most searches send today: the engine's origin only (an encrypted search, no query).
+ENCRYPTED_SEARCH_REFERRERS = {
+    "en": ("https://www.google.com/", "https://www.bing.com/", "https://duckduckgo.com/"),
+    "fr": ("https://www.google.fr/", "https://www.qwant.com/", "https://www.bing.com/"),
+    "ru": ("https://yandex.ru/", "https://www.google.ru/", "https://go.mail.ru/"),
 }
 SOCIAL_REFERRERS = (
     "https://www.facebook.com/", "https://t.co/", "https://www.instagram.com/",

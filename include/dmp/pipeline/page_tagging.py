@@ -27,6 +27,9 @@ PAGE_INDEX_SCHEMA = T.StructType([
     T.StructField("source", T.StringType()),
     T.StructField("reason", T.StringType()),
     T.StructField("keywords", T.MapType(T.StringType(), T.FloatType())),
+    # Bit mask of the fields each keyword came from (`dmp.tagging.keywords.FIELD_BITS`); null on pages
+    # tagged before fields were kept, whose keywords all came from their URL.
+    T.StructField("keyword_fields", T.MapType(T.StringType(), T.IntegerType())),
     T.StructField("model_version", T.StringType()),
     T.StructField("taxonomy_version", T.StringType()),
     T.StructField("tagged_at", T.TimestampType()),
@@ -84,12 +87,13 @@ def tag_pages(pages_df: DataFrame, spec: TaggerSpec) -> DataFrame:
     """Rows of `page_index` for `pages_df` (a `url` column), tagged in Arrow batches."""
 
     def tag_batches(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
-        from dmp.tagging.keywords import page_keywords
+        from dmp.tagging.keywords import page_keyword_fields
 
         tagger, synonyms = tagger_and_synonyms(spec)
         for batch in batches:
             urls = batch["url"].tolist()
             tags = tagger.tag(urls)
+            keywords = [page_keyword_fields(url, synonyms=synonyms) for url in urls]
             yield pd.DataFrame({
                 "url": urls,
                 "host": [t.host for t in tags],
@@ -99,7 +103,8 @@ def tag_pages(pages_df: DataFrame, spec: TaggerSpec) -> DataFrame:
                 "runner_up_score": [t.runner_up_score for t in tags],
                 "source": [t.source for t in tags],
                 "reason": [t.reason for t in tags],
-                "keywords": [dict(page_keywords(url, synonyms=synonyms)) for url in urls],
+                "keywords": [{keyword: weight for keyword, weight, _ in found} for found in keywords],
+                "keyword_fields": [{keyword: mask for keyword, _, mask in found} for found in keywords],
                 "model_version": tagger.model_version,
                 "taxonomy_version": tagger.configuration_version,
                 "tagged_at": spec.tagged_at,

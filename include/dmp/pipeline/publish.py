@@ -22,7 +22,7 @@ from dmp.storage.keyword_index import BUCKET_WRITE_CONF, clear_day
 from dmp.storage.spark_io import append_to_table, by_partition, delete_rows
 
 log = logging.getLogger(__name__)
-SET_COLUMNS = ("day", "bucket", "keyword", "chunk", "user_ids")
+SET_COLUMNS = ("day", "bucket", "keyword", "chunk", "fields", "user_ids")
 SKETCH_COLUMNS = ("kind", "bucket", "day", "key", "sketch", "estimate")
 
 

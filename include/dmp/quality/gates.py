@@ -97,10 +97,15 @@ def _interests_parameters(settings: Settings, day: dt.date) -> dict:
 
 
 def _keyword_index_parameters(settings: Settings, day: dt.date) -> dict:
-    keywords = _figure(settings, day, steps.KEYWORD_INDEX, "keywords")
+    figure = lambda key: _figure(settings, day, steps.KEYWORD_INDEX, key)  # noqa: E731
+    # One sketch per keyword and theme, and for keywords someone searched for, one of the searchers
+    # and (when pages had them too) one of the readers (figures of days indexed before searches: none).
+    searched = {key: (read_step_summary(settings, day, steps.KEYWORD_INDEX) or {}).get(key, 0)
+                for key in ("searched_keywords", "searched_and_read_keywords")}
+    sketches = figure("keywords") + figure("theme_sketches") + sum(searched.values())
     return {
-        "keyword_user_sets": _figure(settings, day, steps.KEYWORD_INDEX, "keyword_user_sets"),
-        "sketches": keywords + _figure(settings, day, steps.KEYWORD_INDEX, "theme_sketches"),
+        "keyword_user_sets": figure("keyword_user_sets"),
+        "sketches": sketches,
         "kinds": list(KINDS),
         "max_sketch_error": MAX_SKETCH_ERROR,
     }

@@ -38,13 +38,13 @@ def definitions_of(settings: Settings) -> list[Definition]:
 
 
 def index_hits(settings: Settings, subjects: Subjects, day: dt.date):
-    """A keyword rule's (subject_id, keyword) pairs within its window, from the keyword index."""
+    """A keyword rule's (subject_id, keyword, fields) within its window, from the keyword index."""
     def hits(rule: KeywordRule) -> DataFrame:
         first = day - dt.timedelta(days=rule.window_days - 1)
-        found = store.keyword_users(settings, rule.keywords, first, day)
-        pairs = [(member, keyword) for keyword, members in found.items() for member in sorted(members)]
-        pairs_df = subjects.subjects_df.sparkSession.createDataFrame(pairs, "id string, keyword string")
-        return pairs_df.join(member_ids(subjects.subjects_df), on="id", how="inner").select("subject_id", "keyword")
+        found = store.keyword_user_fields(settings, rule.keywords, first, day)
+        rows = [(member, keyword, mask) for keyword, members in found.items() for member, mask in sorted(members.items())]
+        hits_df = subjects.subjects_df.sparkSession.createDataFrame(rows, "id string, keyword string, fields int")
+        return hits_df.join(member_ids(subjects.subjects_df), on="id", how="inner").select("subject_id", "keyword", "fields")
 
     return hits
 

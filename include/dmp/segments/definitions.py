@@ -34,7 +34,8 @@ TOP_FIELDS = frozenset({"id", "name", "description", "rule", "consent", "members
 THEME_FIELDS = frozenset({"theme", "term", "window_days", "min_active_days", "min_events", "min_share",
                           "min_decayed_score", "regularly"})
 THEME_CONDITIONS = ("min_active_days", "min_events", "min_share", "min_decayed_score", "regularly")
-KEYWORD_FIELDS = frozenset({"keywords", "match", "term", "window_days", "weights", "min_weight"})
+KEYWORD_FIELDS = frozenset({"keywords", "match", "term", "window_days", "weights", "min_weight", "fields"})
+PAGE_FIELDS_NAME = "page"  # in a keyword rule's `fields`: every page field at once (a named field overrides it)
 ATTRIBUTE_FIELDS = frozenset({"attribute", "op", "value", "values", "scale"})
 REGULARLY_FIELDS = frozenset({"min_events_per_week", "weeks", "min_weeks"})
 RULE_KINDS = ("theme", "keywords", "attribute", "segment", "all", "any", "not")
@@ -53,12 +54,26 @@ class Definition:
     @property
     def version(self) -> str:
         """Content hash of what the definition means (not of its file's bytes)."""
-        content = dataclasses.asdict(dataclasses.replace(self, source=""))
+        content = _without_defaults(dataclasses.asdict(dataclasses.replace(self, source="")))
         return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()[:VERSION_CHARS]
 
     @property
     def segments_referred(self) -> tuple[str, ...]:
         return tuple(leaf.segment for leaf in leaves(self.rule) if isinstance(leaf, SegmentRef))
+
+
+# Rule fields added later, left out of the version while they hold their default: a definition
+# written before them means the same and keeps its version.
+LATER_DEFAULTS = {"field_weights": ()}
+
+
+def _without_defaults(content):
+    if isinstance(content, dict):
+        return {key: _without_defaults(value) for key, value in content.items()
+                if not (key in LATER_DEFAULTS and value == LATER_DEFAULTS[key])}
+    if isinstance(content, list):
+        return [_without_defaults(item) for item in content]
+    return content
 
 
 class _Where:
@@ -206,7 +221,30 @@ def _keyword_rule(node: dict, where: _Where, label: str) -> KeywordRule:
         raise where.at("weights").error(f"{unknown} not in `keywords`.")
     weights = tuple(float(_number(normalised, keyword, where.at("weights"), float, 1.0, minimum=0)) for keyword in keywords)
     return KeywordRule(f"{label}.keywords", keywords, weights, match, _window(node, where),
-                       _number(node, "min_weight", where, float, 0.0, minimum=0))
+                       _number(node, "min_weight", where, float, 0.0, minimum=0), _field_weights(node, where))
+
+
+def _field_weights(node: dict, where: _Where) -> tuple[tuple[str, float], ...]:
+    """`fields: {title: 2, url: 1, search: 3}` as (field, weight) pairs in field order; `page` sets
+    every page field (a field named beside it overrides it); none given: every field weighs 1."""
+    from dmp.tagging.keywords import FIELDS, PAGE_FIELDS
+
+    if "fields" not in node:
+        return ()
+    spec, inner = node["fields"], where.at("fields")
+    allowed = f"{PAGE_FIELDS_NAME} (every page field), {', '.join(FIELDS)}"
+    if not isinstance(spec, dict) or not spec:
+        raise inner.error(f"expected a mapping field -> weight, e.g. {{title: 2, url: 1, search: 3}}; fields: {allowed}.")
+    unknown = sorted(str(name) for name in spec if name not in FIELDS and name != PAGE_FIELDS_NAME)
+    if unknown:
+        raise inner.error(f"unknown field(s) {unknown}; allowed: {allowed}.")
+    weights = {name: float(_number(spec, name, inner, float, None, minimum=0)) for name in spec}
+    page = weights.pop(PAGE_FIELDS_NAME, None)
+    if page is not None:
+        weights = {**{name: page for name in PAGE_FIELDS}, **weights}
+    if not any(weight > 0 for weight in weights.values()):
+        raise inner.error("every weight is 0: no keyword could ever count; give at least one field a weight above 0.")
+    return tuple((name, weights[name]) for name in FIELDS if weights.get(name, 0) > 0)
 
 
 def _attribute_rule(node: dict, where: _Where, label: str) -> AttributeRule:

@@ -25,7 +25,9 @@ from dmp.segments.subjects import Subjects
 MATCH_COLUMNS = ("subject_id", "score", "rule")
 ATTRIBUTE_SCORE = 1.0
 RULE_SEPARATOR = " & "
-KeywordHits = Callable[[KeywordRule], DataFrame]  # -> (subject_id, keyword) pairs within the rule's window
+# -> (subject_id, keyword, fields) within the rule's window; `fields` is the mask of the fields
+# (`dmp.tagging.keywords.FIELD_BITS`) the subject met the keyword in.
+KeywordHits = Callable[[KeywordRule], DataFrame]
 
 
 @dataclass
@@ -81,12 +83,27 @@ def _regular_subjects(rule: ThemeRule, ctx: Context) -> DataFrame:
         F.count(F.lit(1)).alias("weeks")).where(F.col("weeks") >= regularly.min_weeks).select("subject_id")
 
 
+def field_weight(field_weights: tuple[tuple[str, float], ...], fields: Column) -> Column:
+    """The weight of the heaviest field of a mask (`fields`) under a rule's field weights (0: none of
+    them); every field weighs 1 when the rule gives no field weights."""
+    from dmp.tagging.keywords import FIELD_BITS
+
+    if not field_weights:
+        return F.when(fields != 0, F.lit(1.0)).otherwise(F.lit(0.0))
+    weights = [F.when(fields.bitwiseAND(F.lit(FIELD_BITS[name])) != 0, F.lit(float(weight))).otherwise(F.lit(0.0))
+               for name, weight in field_weights]
+    return weights[0] if len(weights) == 1 else F.greatest(*weights)
+
+
 def keyword_matches(rule: KeywordRule, ctx: Context) -> DataFrame:
-    """Subjects who visited pages with any (or all) of the keywords, with enough weight."""
+    """Subjects who met any (or all) of the keywords on visited pages or in searches, with enough
+    weight: each keyword once, at its weight times that of the heaviest field it was met in."""
     spark = ctx.subjects.subjects_df.sparkSession
     weights_df = spark.createDataFrame(list(zip(rule.keywords, rule.weights)), "keyword string, weight double")
-    hits_df = ctx.keyword_hits(rule).select("subject_id", "keyword").distinct().join(
-        F.broadcast(weights_df), on="keyword", how="inner")
+    met_df = ctx.keyword_hits(rule).groupBy("subject_id", "keyword").agg(F.bit_or("fields").alias("fields")).withColumn(
+        "field_weight", field_weight(rule.field_weights, F.col("fields"))).where(F.col("field_weight") > 0)
+    hits_df = met_df.join(F.broadcast(weights_df), on="keyword", how="inner").withColumn(
+        "weight", F.col("weight") * F.col("field_weight"))
     summed_df = hits_df.groupBy("subject_id").agg(F.sum("weight").alias("weight"), F.count(F.lit(1)).alias("matched"))
     enough = F.col("matched") >= (len(rule.keywords) if rule.match == "all" else 1)
     return summed_df.where(enough & (F.col("weight") >= rule.min_weight)).select(

@@ -50,7 +50,12 @@ class ThemeRule:
 
 @dataclass(frozen=True)
 class KeywordRule:
-    """Visited pages with any (or all) of the keywords within the window; weights add up."""
+    """Met any (or all) of the keywords within the window, on visited pages or in searches; weights add up.
+
+    A keyword counts once per subject, at its weight times the weight of the heaviest field the
+    subject met it in (`field_weights`: field -> weight, fields not listed weigh 0); no field
+    weights (the default) means every field weighs 1, as before fields were weighed.
+    """
 
     label: str
     keywords: tuple[str, ...]
@@ -58,6 +63,7 @@ class KeywordRule:
     match: str  # "any" or "all"
     window_days: int
     min_weight: float
+    field_weights: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True)

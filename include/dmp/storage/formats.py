@@ -9,7 +9,14 @@ here, so a change reaches writer and reader together:
 - user blobs: a chunk's sorted user ids joined by USER_SEPARATOR, UTF-8 (validation rejects user
   ids with control characters, so the separator never occurs inside one);
 - sketches: compact theta sketches of user ids at SKETCH_LG_K, unioned at the same lgK;
-- day ranges: a window of days is every day from its first to its last, both included.
+- day ranges: a window of days is every day from its first to its last, both included;
+- keyword fields: a (keyword, day) has one list of users per field mask (`dmp.tagging.keywords`),
+  each in hash chunks; a list's stored `chunk` is (mask - 1) * FIELD_CHUNK_STRIDE + its hash chunk
+  (URL keywords, mask 1, keep the chunk numbers they always had), and rows without a mask (written
+  before fields were kept) are URL keywords (`legacy_fields`);
+- sketch kinds: `keyword` counts a keyword's users over all fields, `keyword:search` its searchers
+  and `keyword:page` its readers; the last two are written only for keywords someone searched for
+  (for the others, page readers are all its users and searchers none: `SketchReader` falls back).
 """
 
 from __future__ import annotations
@@ -23,7 +30,43 @@ USER_SEPARATOR = "\n"
 SKETCH_LG_K = 12  # 4,096 entries: exact below that, about 1.6% relative error above
 KEYWORD_KIND = "keyword"
 THEME_KIND = "theme"
-KINDS = (KEYWORD_KIND, THEME_KIND)
+SEARCH_KEYWORD_KIND = "keyword:search"
+PAGE_KEYWORD_KIND = "keyword:page"
+KINDS = (KEYWORD_KIND, THEME_KIND, SEARCH_KEYWORD_KIND, PAGE_KEYWORD_KIND)
+FIELD_CHUNK_STRIDE = 65_536  # hash chunks of one list: 65,536 x 4,096 users, far above any day
+# Which words an estimate or a rule counts: what people read, what they searched for, or both.
+BOTH_WORDS, PAGE_WORDS, SEARCH_WORDS = "both", "page", "search"
+WORD_SCOPES = (BOTH_WORDS, PAGE_WORDS, SEARCH_WORDS)
+
+
+def legacy_fields() -> int:
+    """The field mask of index rows written before fields were kept: all their keywords came from URLs."""
+    from dmp.tagging.keywords import FIELD_BITS, URL_FIELD
+
+    return FIELD_BITS[URL_FIELD]
+
+
+def scope_mask(scope: str) -> int:
+    """The field mask of a word scope (`both`, `page` or `search`)."""
+    from dmp.tagging.keywords import ALL_MASK, PAGE_MASK, SEARCH_MASK
+
+    if scope not in WORD_SCOPES:
+        raise ValueError(f"unknown word scope {scope!r}; known: {', '.join(WORD_SCOPES)}")
+    return {BOTH_WORDS: ALL_MASK, PAGE_WORDS: PAGE_MASK, SEARCH_WORDS: SEARCH_MASK}[scope]
+
+
+def stored_fields_column(fields_column: str):
+    """A list's field mask as stored: lists without one (keys other than page keywords) are URL keywords."""
+    from pyspark.sql import functions as F
+
+    return F.coalesce(F.col(fields_column), F.lit(legacy_fields())).cast("int")
+
+
+def stored_chunk_column(fields_column: str, chunk_column: str):
+    """A list's stored chunk number from its field mask and hash chunk (Spark column expression)."""
+    from pyspark.sql import functions as F
+
+    return ((stored_fields_column(fields_column) - 1) * F.lit(FIELD_CHUNK_STRIDE) + F.col(chunk_column)).cast("int")
 
 
 def key_bucket(key: str) -> int:

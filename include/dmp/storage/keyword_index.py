@@ -12,7 +12,10 @@ import datetime as dt
 
 from dmp.settings import Settings
 from dmp.storage import tables
-from dmp.storage.formats import KEY_BUCKETS, KINDS, days_between, decode_users, key_bucket
+from dmp.storage.formats import (
+    BOTH_WORDS, KEY_BUCKETS, KEYWORD_KIND, KINDS, PAGE_KEYWORD_KIND, SEARCH_KEYWORD_KIND, SEARCH_WORDS,
+    days_between, decode_users, key_bucket, legacy_fields, scope_mask,
+)
 from dmp.storage.session import cassandra_session, prepare
 
 # A bucket's rows share a partition: group batches by partition, up to 64 KiB each (default: by
@@ -44,43 +47,89 @@ class SketchReader:
 
     def __init__(self, session, keyspace: str):
         self.session = session
-        self._select = prepare(session, f"SELECT sketch FROM {keyspace}.{tables.AUDIENCE_SKETCHES} "
+        self._select = prepare(session, f"SELECT day, sketch FROM {keyspace}.{tables.AUDIENCE_SKETCHES} "
                                         "WHERE kind = ? AND bucket = ? AND day IN ? AND key = ?", keyspace)
 
-    def sketches(self, kind: str, keys: tuple[str, ...], first: dt.date, last: dt.date) -> dict[str, list[bytes]]:
-        """Each key's serialized sketches from `first` to `last` (a key with none is left out); reads run
-        concurrently, DAYS_PER_READ days each."""
+    def _read(self, kind: str, keys: tuple[str, ...], first: dt.date, last: dt.date) -> dict[str, dict[dt.date, bytes]]:
         days = days_between(first, last)
         day_groups = [days[start:start + DAYS_PER_READ] for start in range(0, len(days), DAYS_PER_READ)]
         futures = [(key, self.session.execute_async(self._select, (kind, key_bucket(key), some_days, key)))
                    for key in keys for some_days in day_groups]
-        found: dict[str, list[bytes]] = {}
+        found: dict[str, dict[dt.date, bytes]] = {}
         for key, future in futures:
             for row in future.result():
-                found.setdefault(key, []).append(row.sketch)
+                found.setdefault(key, {})[_as_date(row.day)] = row.sketch
         return found
+
+    def sketches(self, kind: str, keys: tuple[str, ...], first: dt.date, last: dt.date,
+                 scope: str = BOTH_WORDS) -> dict[str, list[bytes]]:
+        """Each key's serialized sketches from `first` to `last` (a key with none is left out); reads run
+        concurrently, DAYS_PER_READ days each. For keywords, `scope` counts the users who met them on
+        pages (`page`), in searches (`search`) or either (`both`, the default)."""
+        scope_mask(scope)  # a clear error for an unknown scope
+        if kind != KEYWORD_KIND or scope == BOTH_WORDS:
+            found = self._read(kind, keys, first, last)
+        elif scope == SEARCH_WORDS:
+            found = self._read(SEARCH_KEYWORD_KIND, keys, first, last)
+        else:
+            found = self._page_sketches(keys, first, last)
+        return {key: list(by_day.values()) for key, by_day in found.items() if by_day}
+
+    def _page_sketches(self, keys: tuple[str, ...], first: dt.date, last: dt.date) -> dict[str, dict[dt.date, bytes]]:
+        """A keyword day's page readers: its `keyword:page` sketch where someone searched for it that
+        day (none when only searchers had it), else its whole sketch (no one searched for it)."""
+        everyone = self._read(KEYWORD_KIND, keys, first, last)
+        searched = self._read(SEARCH_KEYWORD_KIND, keys, first, last)
+        readers = self._read(PAGE_KEYWORD_KIND, keys, first, last)
+        return {key: {day: readers.get(key, {}).get(day, sketch) for day, sketch in by_day.items()
+                      if day in readers.get(key, {}) or day not in searched.get(key, {})}
+                for key, by_day in everyone.items()}
+
+
+def _as_date(value) -> dt.date:
+    """The driver returns `date` columns as its own Date type: a plain date, for lookups."""
+    return value if isinstance(value, dt.date) else value.date()
 
 
 class KeywordIndexReader:
     """Prepared reads of the keyword index, for exact audiences; build once per process and reuse.
 
     Where the sketches estimate while the marketer types, this reads the full list a segment build
-    or an export needs: a keyword's day is a few rows (its users in chunks, in the day's partition
-    for the keyword's bucket), never a scan. Chunks are blobs (`dmp.storage.formats`); days written
-    before blobs keep a set.
+    or an export needs: a keyword's day is a few rows (its users in lists per field mask and chunk,
+    in the day's partition for the keyword's bucket), never a scan. Lists are blobs
+    (`dmp.storage.formats`); days written before blobs keep a set, and days written before fields
+    were kept have no mask (their keywords came from page URLs).
     """
 
     def __init__(self, session, keyspace: str):
         self.session = session
-        self._select = prepare(session, f"SELECT users, user_ids FROM {keyspace}.{tables.KEYWORD_USER_SETS} "
+        self._select = prepare(session, f"SELECT users, user_ids, fields FROM {keyspace}.{tables.KEYWORD_USER_SETS} "
                                         "WHERE day = ? AND bucket = ? AND keyword = ?", keyspace)
 
-    def users(self, keywords: tuple[str, ...], first: dt.date, last: dt.date) -> set[str]:
-        """Distinct users who visited a page with any of `keywords` from `first` to `last` (inclusive)."""
-        futures = [self.session.execute_async(self._select, (day, key_bucket(keyword), keyword))
+    def _rows(self, keywords: tuple[str, ...], first: dt.date, last: dt.date):
+        futures = [(keyword, self.session.execute_async(self._select, (day, key_bucket(keyword), keyword)))
                    for keyword in keywords for day in days_between(first, last)]
-        found: set[str] = set()
-        for future in futures:
+        legacy = legacy_fields()
+        for keyword, future in futures:
             for row in future.result():
-                found.update(row.users or decode_users(row.user_ids))
+                mask = legacy if row.fields is None else row.fields
+                yield keyword, mask, row.users or decode_users(row.user_ids)
+
+    def users(self, keywords: tuple[str, ...], first: dt.date, last: dt.date, scope: str = BOTH_WORDS) -> set[str]:
+        """Distinct users who met any of `keywords` from `first` to `last` (inclusive): on a page they
+        read (`scope="page"`), in a search (`"search"`) or either (`"both"`, the default)."""
+        wanted = scope_mask(scope)
+        found: set[str] = set()
+        for _, mask, users in self._rows(keywords, first, last):
+            if mask & wanted:
+                found.update(users)
+        return found
+
+    def user_fields(self, keywords: tuple[str, ...], first: dt.date, last: dt.date) -> dict[str, dict[str, int]]:
+        """Keyword -> user -> the mask of every field the user met it in from `first` to `last`."""
+        found: dict[str, dict[str, int]] = {}
+        for keyword, mask, users in self._rows(keywords, first, last):
+            by_user = found.setdefault(keyword, {})
+            for user in users:
+                by_user[user] = by_user.get(user, 0) | mask
         return found

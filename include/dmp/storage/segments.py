@@ -76,13 +76,18 @@ def identity_published(settings: Settings) -> bool:
 
 
 def keyword_users(settings: Settings, keywords: tuple[str, ...], first: dt.date, last: dt.date) -> dict[str, set[str]]:
-    """Keyword -> the ids that visited a page with it from `first` to `last`, from the keyword index."""
+    """Keyword -> the ids that visited a page with it or searched for it from `first` to `last`."""
+    return {keyword: set(users) for keyword, users in keyword_user_fields(settings, keywords, first, last).items()}
+
+
+def keyword_user_fields(settings: Settings, keywords: tuple[str, ...], first: dt.date,
+                        last: dt.date) -> dict[str, dict[str, int]]:
+    """Keyword -> id -> the mask of the fields (`dmp.tagging.keywords`) the id met it in, `first` to `last`."""
     from dmp.storage.keyword_index import KeywordIndexReader
     from dmp.storage.session import cassandra_session
 
     with cassandra_session(settings) as session:
-        reader = KeywordIndexReader(session, settings.keyspace)
-        return {keyword: reader.users((keyword,), first, last) for keyword in keywords}
+        return KeywordIndexReader(session, settings.keyspace).user_fields(keywords, first, last)
 
 
 def read_version_members(spark: SparkSession, settings: Settings, segment_id: str, version: str) -> DataFrame:

@@ -44,19 +44,46 @@ def indexed_day(spark, cql, generated_world, tmp_path_factory):
     return day_settings, _index(spark, day_settings)
 
 
-def _exact_users(cql, settings, keyword: str) -> set[str]:
-    return KeywordIndexReader(cql, settings.keyspace).users((keyword,), DAY, DAY)
+def _exact_users(cql, settings, keyword: str, scope: str = "both") -> set[str]:
+    return KeywordIndexReader(cql, settings.keyspace).users((keyword,), DAY, DAY, scope)
 
 
-def test_the_index_holds_exactly_who_visited_pages_with_each_keyword(spark, cql, indexed_day):
+def _readers_and_searchers(spark, settings) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """Keyword -> who read it in a page field, and who searched for it (the query of the engine they
+    came from, or of the site search page they read), worked out here row by row."""
+    from dmp.tagging.keywords import FIELD_BITS, PAGE_MASK, SEARCH_MASK, search_keywords
+    from dmp.tagging.search_terms import referrer_query
+
+    pages = {row.url: row.keyword_fields if row.keyword_fields is not None else {  # tagged before fields: URL words
+        keyword: FIELD_BITS["url"] for keyword in row.keywords or {}}
+        for row in spark.read.parquet(settings.staged(DAY, staging.PAGES)).collect()}
+    readers: dict[str, set[str]] = {}
+    searchers: dict[str, set[str]] = {}
+    for row in spark.read.parquet(settings.staged(DAY, staging.TAGGED_EVENTS)).select("user_id", "url", "referrer").collect():
+        for keyword, mask in pages.get(row.url, {}).items():
+            for found, bits in ((readers, PAGE_MASK), (searchers, SEARCH_MASK)):
+                if mask & bits:
+                    found.setdefault(keyword, set()).add(row.user_id)
+        search = referrer_query(row.referrer)
+        for keyword in search_keywords(search.query) if search and search.query else ():
+            searchers.setdefault(keyword, set()).add(row.user_id)
+    return readers, searchers
+
+
+def test_the_index_holds_exactly_who_visited_pages_with_each_keyword_or_searched_for_it(spark, cql, indexed_day):
     settings, figures = indexed_day
     events_df = spark.read.parquet(settings.staged(DAY, staging.TAGGED_EVENTS))
-    pages_df = spark.read.parquet(settings.staged(DAY, staging.PAGES))
-    for keyword in ("music", "recipe", "ford focus"):
-        with_keyword = [row.url for row in pages_df.collect() if keyword in (row.keywords or {})]
+    pages = spark.read.parquet(settings.staged(DAY, staging.PAGES)).collect()
+    readers, searchers = _readers_and_searchers(spark, settings)
+    assert searchers, "the generated day has searches with their query"
+    for keyword in ("music", "recipe", "ford focus", *sorted(searchers)[:5]):
+        with_keyword = [row.url for row in pages if keyword in (row.keywords or {})]
         visitors = {row.user_id for row in events_df.where(events_df.url.isin(with_keyword)).select("user_id").collect()}
-        assert _exact_users(cql, settings, keyword) == visitors, keyword
-    assert figures["keyword_user_sets"] == figures["keywords"], "below 4,096 users a keyword's day is one set"
+        assert _exact_users(cql, settings, keyword, "page") == readers.get(keyword, set()), keyword
+        assert _exact_users(cql, settings, keyword, "search") == searchers.get(keyword, set()), keyword
+        assert _exact_users(cql, settings, keyword) == visitors | searchers.get(keyword, set()), keyword
+    assert figures["keyword_user_sets"] >= figures["keywords"], "below 4,096 users a keyword's day is a set per field mask"
+    assert figures["search"]["events_with_query"] > 0 and figures["search"]["dropped_queries"]["encrypted"] > 0
 
 
 def test_a_frequent_keyword_is_split_into_chunks_that_hold_each_user_once(spark):
@@ -120,8 +147,9 @@ def test_sketch_estimates_match_the_inverted_index(cql, indexed_day):
     assert figures["keywords"] > 50 and figures["theme_sketches"] >= 5 and figures["keyword_users"] >= figures["keywords"]
     reader = SketchReader(cql, settings.keyspace)
     for keyword in ("music", "recipe", "football", "ford focus", "voiture"):
-        exact = _exact_users(cql, settings, keyword)
-        assert estimate(reader, "keyword", (keyword,), DAY, DAY).users == len(exact), keyword  # exact below 4,096
+        for scope in ("both", "page", "search"):
+            exact = _exact_users(cql, settings, keyword, scope)
+            assert estimate(reader, "keyword", (keyword,), DAY, DAY, scope).users == len(exact), (keyword, scope)
     union = _exact_users(cql, settings, "music") | _exact_users(cql, settings, "recipe")
     both = estimate(reader, "keyword", ("music", "recipe"), DAY, DAY)
     assert both.users == len(union) > 0 and both.keywords_seen == ("music", "recipe")
@@ -201,3 +229,54 @@ def test_theme_lists_that_miss_a_user_of_the_events_are_a_stop_reason(spark):
     assert unreconciled_themes(events_df, lists_df) is None
     missing_df = lists_df.withColumn("users", F.slice("users", 1, 1))
     assert "hold 2 (theme, user) pairs but the day's tagged events have 3" in unreconciled_themes(events_df, missing_df)
+
+
+def _keyword_segment(spark, settings, events_df, rule: dict):
+    """Who the keyword rule `rule` holds for on DAY, evaluated as a segment's rule against the index."""
+    from dmp.segments.daily import index_hits
+    from dmp.segments.definitions import parse_definition
+    from dmp.segments.evaluate import Context, evaluate_rule
+    from dmp.segments.subjects import user_subjects
+    from dmp.tagging.taxonomy import load_taxonomy
+
+    definition = parse_definition({"id": "kw", "name": "kw", "rule": {"window_days": 1, **rule}},
+                                  load_taxonomy(settings.taxonomy_file))
+    daily_df = events_df.groupBy("user_id", "day", "theme").agg(F.count(F.lit(1)).alias("events"))
+    subjects = user_subjects(daily_df)
+    ctx = Context(DAY, subjects, settings.interest_half_life_days, index_hits(settings, subjects, DAY))
+    return {row.subject_id: row.score for row in evaluate_rule(definition.rule, ctx).collect()}
+
+
+def test_a_person_who_only_searched_for_a_word_is_in_its_estimate_and_keyword_segment(spark, cql, indexed_day):
+    settings, _ = indexed_day
+    events_df = spark.read.parquet(settings.staged(DAY, staging.TAGGED_EVENTS))
+    readers, searchers = _readers_and_searchers(spark, settings)
+    only_searched = sorted((keyword, user) for keyword, users in searchers.items() for user in users
+                           if user not in readers.get(keyword, set()) and " " not in keyword)
+    assert only_searched, "the generated day has someone who searched for a word no page they read had"
+    keyword, searcher = only_searched[0]
+    assert searcher not in _exact_users(cql, settings, keyword, "page")
+
+    reader = SketchReader(cql, settings.keyspace)
+    everyone = readers.get(keyword, set()) | searchers[keyword]
+    assert estimate(reader, "keyword", (keyword,), DAY, DAY).users == len(everyone) and searcher in everyone
+    assert estimate(reader, "keyword", (keyword,), DAY, DAY, "search").users == len(searchers[keyword])
+    assert estimate(reader, "keyword", (keyword,), DAY, DAY, "page").users == len(readers.get(keyword, set()))
+    assert searcher in _keyword_segment(spark, settings, events_df, {"keywords": [keyword]})
+    assert searcher not in _keyword_segment(spark, settings, events_df, {"keywords": [keyword], "fields": {"page": 1}})
+
+
+def test_a_field_weighted_rule_counts_a_search_above_a_url_word(spark, cql, indexed_day):
+    from dmp.tagging.keywords import FIELD_BITS
+
+    settings, _ = indexed_day
+    events_df = spark.read.parquet(settings.staged(DAY, staging.TAGGED_EVENTS))
+    readers, searched = _readers_and_searchers(spark, settings)
+    fields = KeywordIndexReader(cql, settings.keyspace).user_fields(tuple(searched), DAY, DAY)
+    keyword, url_only = next((keyword, user) for keyword in sorted(searched) for user, mask in sorted(fields[keyword].items())
+                             if mask == FIELD_BITS["url"])
+    rule = {"keywords": [keyword], "fields": {"title": 2, "url": 1, "search": 3}, "min_weight": 3}
+    members = _keyword_segment(spark, settings, events_df, rule)
+    assert searched[keyword] <= set(members) and all(members[user] >= 3 for user in searched[keyword])
+    assert url_only not in members, "a word in the URL alone weighs 1, below the rule's minimum of 3"
+    assert url_only in _keyword_segment(spark, settings, events_df, {**rule, "min_weight": 1})

@@ -73,3 +73,20 @@ def test_in_session_referrer_is_the_page_just_viewed_on_that_cookie(events):
     assert (gap[internal] < SESSION_GAP).mean() > 0.9
     starts = ordered.loc[~internal, "referrer"]
     assert starts.isna().any() and starts.str.contains("search|yandex", na=False).any()
+
+
+def test_a_few_search_visits_carry_a_query_of_the_landing_pages_words_the_rest_are_encrypted(events):
+    from dmp.tagging.keywords import search_keywords
+    from dmp.tagging.search_terms import ENCRYPTED, referrer_query
+    from dmp.tagging.text import url_words
+
+    searches = [(row.url, referrer_query(row.referrer)) for row in events.itertuples() if isinstance(row.referrer, str)]
+    searches = [(url, found) for url, found in searches if found is not None]
+    with_query = [(url, found) for url, found in searches if found.query]
+    encrypted = sum(found.reason == ENCRYPTED for _, found in searches)
+    assert len(searches) == len(with_query) + encrypted, "a generated referrer is never a bad query"
+    assert 0.03 < len(with_query) / len(searches) < 0.15  # the write-ups' 3-8% of search visits, give or take
+    assert {found.engine for _, found in with_query} >= {"google", "yandex"}
+    # The query's words are the landing page's own words, and sometimes only a related word of its theme.
+    shares = [bool(set(search_keywords(found.query)) & set(url_words(url).words)) for url, found in with_query]
+    assert 0.6 < sum(shares) / len(shares) < 1.0

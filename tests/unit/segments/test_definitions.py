@@ -50,6 +50,25 @@ def test_keywords_are_normalised_and_weighted():
     assert rule.keywords == ("ford focus", "opel") and rule.weights == (2.0, 1.0) and rule.match == "all"
 
 
+def test_field_weights_name_fields_or_every_page_field_and_default_to_every_field_alike():
+    rule = parse_definition(_definition({"keywords": ["ford"], "fields": {"title": 2, "url": 1, "search": 3},
+                                         "min_weight": 3}), TAXONOMY).rule
+    assert rule.field_weights == (("url", 1.0), ("title", 2.0), ("search", 3.0)) and rule.min_weight == 3
+    pages = parse_definition(_definition({"keywords": ["ford"], "fields": {"page": 1, "img_alt": 0, "title": 2}}),
+                             TAXONOMY).rule
+    assert dict(pages.field_weights)["title"] == 2 and "img_alt" not in dict(pages.field_weights)
+    assert "search" not in dict(pages.field_weights), "page words only: searches weigh nothing"
+    assert parse_definition(_definition({"keywords": ["ford"]}), TAXONOMY).rule.field_weights == ()
+
+
+def test_a_definition_written_before_field_weights_keeps_its_version():
+    definition = parse_definition(_definition({"keywords": ["ford focus"], "min_weight": 1}), TAXONOMY)
+    assert definition.version == "15472bf801e5"  # the version this definition had before `fields` existed
+    weighted = parse_definition(_definition({"keywords": ["ford focus"], "min_weight": 1, "fields": {"search": 1}}),
+                                TAXONOMY)
+    assert weighted.version != definition.version
+
+
 def test_combinations_keep_labels_of_where_each_rule_sits():
     rule = parse_definition(_definition({"all": [{"theme": "travel", "min_events": 1},
                                                  {"not": {"segment": "other"}}]}), TAXONOMY).rule
@@ -69,6 +88,11 @@ def test_combinations_keep_labels_of_where_each_rule_sits():
     (_definition({"attribute": "country", "op": ">=", "value": "FR"}), "needs an ordered scale"),
     (_definition({"attribute": "country", "op": "~", "value": "FR"}), "field `rule.op`: '~'; allowed: =, !="),
     (_definition({"keywords": ["a b c"]}), "field `rule.keywords`"),
+    (_definition({"keywords": ["ford"], "fields": {"headline": 2}}),
+     "field `rule.fields`: unknown field(s) ['headline']; allowed: page (every page field), url, title"),
+    (_definition({"keywords": ["ford"], "fields": ["title"]}), "field `rule.fields`: expected a mapping"),
+    (_definition({"keywords": ["ford"], "fields": {"title": -1}}), "field `rule.fields.title`: -1"),
+    (_definition({"keywords": ["ford"], "fields": {"title": 0, "search": 0}}), "every weight is 0"),
     (_definition({"all": []}), "field `rule.all`: expected a non-empty list"),
     (_definition({"theme": "travel", "min_events": 1, "colour": "red"}), "unknown field(s) ['colour']"),
     (_definition({"theme": "travel", "min_events": 1}, consent="maybe"), "field `consent`: 'maybe'; allowed: required, not_required"),
