@@ -100,4 +100,7 @@ def forget_in_theme_sketches(store: IndexStore, holding: list[tuple[dt.date, str
     """Write each theme sketch again without `ids` (A-not-B), with its TTL left."""
     for day, theme, blob, ttl in holding:
         sketch = without_ids(blob, ids)
+        if sketch.is_empty():  # no one else read the theme that day: no row, as the keyword-index step leaves it
+            store.delete_sketch(THEME_KIND, key_bucket(theme), day, theme)
+            continue
         store.write_sketch(THEME_KIND, key_bucket(theme), day, theme, sketch.serialize(), sketch.get_estimate(), ttl)

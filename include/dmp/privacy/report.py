@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dmp.privacy.registry import ENTRIES
 from dmp.privacy.requests import SUPPRESSED_COUNT
 from dmp.storage.privacy import RequestRecord
 
@@ -20,7 +21,9 @@ def format_record(record: RequestRecord) -> str:
         f"received    {_when(record.received_at)}    completed {_when(record.completed_at)}",
         f"subject     {record.persons or 0} person(s), {record.ids or 0} user id(s)",
     ]
-    tables = [table for table in record.before if table != SUPPRESSED_COUNT]
+    order = {entry.table: position for position, entry in enumerate(ENTRIES)}
+    tables = sorted((table for table in record.before if table != SUPPRESSED_COUNT),
+                    key=lambda table: (order.get(table, len(order)), table))
     if tables:
         width = max(len(table) for table in tables)
         lines.append(f"{'table':<{width}}  {'before':>10}  {'after':>10}")

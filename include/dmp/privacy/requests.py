@@ -108,6 +108,8 @@ def _run(session, settings: Settings, requests: Requests, asked: Identifier, req
     after[SUPPRESSED_COUNT] = Suppressions(session, keyspace).count([digest for digest, _ in suppressions])
     left = sorted(table for table, rows in after.items() if rows and table != SUPPRESSED_COUNT)
     notes = [f"rows left in {', '.join(left)}"] if left else []
+    if not any(before.values()) and not exports:
+        notes.append("no row of the subject was found: deleted before, or an id the platform never stored")
     notes += [f"could not reach {table}" for table in reachable.unreachable]
     notes += [f"{table}: not created on this keyspace (nothing to delete)" for table in reachable.absent]
     notes.append(STAGED_NOTE)
