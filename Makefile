@@ -57,6 +57,8 @@ demo: up
 	@$(DMP) runs show $(DEMO_DATE)
 	@$(DMP) segments list
 	@$(DMP) segments lookup --on $(DEMO_DATE) "$$(tail -q -n +2 data/exports/$(DEMO_DATE)/*/ids.csv 2>/dev/null | head -1)"
+	@erased="$$(tail -q -n +2 data/exports/$(DEMO_DATE)/*/ids.csv 2>/dev/null | head -1)"; \
+	  [ -z "$$erased" ] || { $(DMP) privacy delete --user-id "$$erased" && $(DMP) segments lookup --on $(DEMO_DATE) "$$erased"; }
 	@echo "segments report: var/segments/reports/$(DEMO_DATE)/index.html (Browse > Segment reports in the Airflow UI)"
 
 test: setup

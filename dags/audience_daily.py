@@ -4,7 +4,10 @@
 For its logical date D (the day processed; the run starts once D is over), this DAG:
 
 1. **wait_for_landing**: waits until D's folder in the landing location (`DMP_LANDING_DIR`,
-   `data/landing/` by default) holds raw files; gives up after 6 hours.
+   `data/landing/` by default) holds raw files; gives up after 6 hours. Beside it,
+   **privacy_requests** runs the deletion requests landed as `privacy/requests-*.csv` (each person
+   deleted from every table, their ids suppressed; `dmp privacy report ID`), so this day's
+   validation already drops the people deleted.
 2. **validate_events** (Spark): reads the day's JSON lines / CSV (gzip or not, `DMP_COLUMN_MAP`),
    quarantines the rows that cannot be stored with a reason (emails hashed) and stages the
    accepted events; read = accepted + quarantined. A damaged file or a rejected share above the
@@ -132,6 +135,15 @@ def audience_daily():
         print(summary)
         return summary
 
+    @task(task_id=steps.PRIVACY_REQUESTS)
+    def privacy_requests(day: str) -> dict:
+        from dmp.privacy.batch import process_batches
+
+        # The retention window of events ends with the day after D, the day this run starts.
+        figures = process_batches(load(), dt.date.fromisoformat(day) + dt.timedelta(days=1))
+        print(figures)
+        return figures
+
     validate_events = spark_job(steps.VALIDATE_EVENTS)
     tag_events = spark_job(steps.TAG_EVENTS)
     store_events = spark_job(steps.STORE_EVENTS)
@@ -147,7 +159,8 @@ def audience_daily():
     publish_segments = spark_job(steps.PUBLISH_SEGMENTS)
     reported = report(DAY)
 
-    wait_for_landing(DAY) >> validate_events >> gate_raw_events >> tag_events >> gate_tagged_events
+    [wait_for_landing(DAY), privacy_requests(DAY)] >> validate_events
+    validate_events >> gate_raw_events >> tag_events >> gate_tagged_events
     gate_tagged_events >> store_events >> [daily_interests, keyword_index]
     daily_interests >> lifetime_interests >> gate_interests >> publish_interests
     keyword_index >> gate_keyword_index >> publish_keyword_index

@@ -200,3 +200,15 @@ def test_the_training_dags_parameters_default_to_the_training_defaults(dag_bag):
     params = dag_bag.dags["train_semantic_model"].params.dump()
     assert params == {name: getattr(DEFAULT_TRAINING, name) for name in USER_PARAMETERS}
     assert set(USER_PARAMETERS) <= {field.name for field in dataclasses.fields(DEFAULT_TRAINING)}
+
+
+def test_privacy_requests_run_before_validation_and_publish_nothing(dag_bag):
+    """Deletions run before the day's validation (which drops the ids they suppress) and are no publication:
+    no Cassandra outlet, so no asset event tells consumers new data arrived."""
+    from dmp.pipeline.steps import DELETES_PERSONAL_DATA, VALIDATE_EVENTS
+
+    dag = dag_bag.dags["audience_daily"]
+    for step in DELETES_PERSONAL_DATA:
+        task = dag.get_task(step)
+        assert not _writes_cassandra(task) and step not in PUBLISHES
+        assert VALIDATE_EVENTS in {down.task_id for down in task.get_flat_relatives(upstream=False)}

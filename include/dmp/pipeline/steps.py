@@ -12,6 +12,7 @@ from __future__ import annotations
 from dmp.storage import tables
 
 WAIT_FOR_LANDING = "wait_for_landing"
+PRIVACY_REQUESTS = "privacy_requests"
 VALIDATE_EVENTS = "validate_events"
 TAG_EVENTS = "tag_events"
 STORE_EVENTS = "store_events"
@@ -41,6 +42,11 @@ PUBLISHES = {
     PUBLISH_KEYWORD_INDEX: (tables.KEYWORD_USER_SETS, tables.AUDIENCE_SKETCHES),
     PUBLISH_SEGMENTS: (tables.SEGMENT_VERSIONS, tables.USERS_BY_SEGMENT, tables.SEGMENTS_BY_USER, tables.SEGMENT_CURRENT),
 }
+
+
+# Not a publishing step: it deletes (never writes computed data), so it has no gate and no outlets.
+# The tables it deletes from are `dmp.privacy.registry.ENTRIES`.
+DELETES_PERSONAL_DATA = (PRIVACY_REQUESTS,)
 
 
 def gate_step(gate: str) -> str:

@@ -4,7 +4,9 @@ This is the body of the `validate_events` Spark job, the pipeline's first step. 
 either accepted (staged as Parquet for the next steps) or quarantined with its reason, so
 read = accepted + quarantined. It is idempotent: event ids are deterministic and the day's
 staging and quarantine folders are rewritten.
-Bad data stops the day here, before anything reaches Cassandra: a damaged file (copied to the
+Rows of a person deleted by a privacy request (`dmp.privacy.suppression`) are counted with the
+reason `suppressed` but neither staged nor copied to the quarantine, so a re-run of an old day
+does not store them again. Bad data stops the day here, before anything reaches Cassandra: a damaged file (copied to the
 quarantine with its reason), or a share of rejected rows above DMP_MAX_REJECTED_SHARE. Either way
 the day's figures are written, with the reason the day stopped.
 """
@@ -24,7 +26,9 @@ from dmp.pipeline import staging, steps
 from dmp.pipeline.events import EVENTS_COLUMNS, read_classified_day, to_events
 from dmp.pipeline.landing import quarantine_files
 from dmp.pipeline.runs import clear_day_figures, write_step_summary
+from dmp.privacy.suppression import SUPPRESSED, with_suppressed_reason
 from dmp.settings import Settings
+from dmp.storage.privacy import has_suppressions, read_suppressed
 
 log = logging.getLogger(__name__)
 ROWS_FOLDER = "rows"
@@ -41,15 +45,18 @@ def validate_day(spark: SparkSession, settings: Settings, day: dt.date) -> dict:
     clear_day_figures(settings, day)
     quarantine_day = Path(settings.quarantine_dir) / day.isoformat()
     classified_df, check = read_classified_day(spark, settings, day)
+    if not check.corrupt and has_suppressions(settings):  # a damaged day stops below whatever it holds
+        classified_df = with_suppressed_reason(classified_df, read_suppressed(spark, settings))
     corrupt_dir = quarantine_files(check.corrupt, quarantine_day)
     classified_df = classified_df.cache()
     read = classified_df.count()
     rejected_df = classified_df.where(F.col("rejection_reason").isNotNull())
     reasons = {row["rejection_reason"]: row["count"] for row in rejected_df.groupBy("rejection_reason").count().collect()}
     rejected = sum(reasons.values())
+    suppressed = reasons.get(SUPPRESSED, 0)
     rows_dir = quarantine_day / ROWS_FOLDER
-    if rejected:
-        _quarantine_rows(rejected_df, rows_dir)
+    if rejected > suppressed:
+        _quarantine_rows(rejected_df.where(F.col("rejection_reason") != SUPPRESSED), rows_dir)
     else:  # a re-run after the partner fixed the day: the earlier run's rejects are no longer the day's
         shutil.rmtree(rows_dir, ignore_errors=True)
     summary = {
@@ -60,7 +67,8 @@ def validate_day(spark: SparkSession, settings: Settings, day: dt.date) -> dict:
         "accepted": read - rejected,
         "quarantined": rejected,
         "quarantined_by_reason": dict(sorted(reasons.items())),
-        "quarantine_dir": str(quarantine_day) if rejected or corrupt_dir else None,
+        "suppressed": suppressed,  # in `quarantined` (by reason), not in the quarantine folder: deleted people
+        "quarantine_dir": str(quarantine_day) if rejected > suppressed or corrupt_dir else None,
         "staged": 0,
         "users": 0,
         "max_lateness_hours": settings.max_lateness_hours,
@@ -85,8 +93,9 @@ def _stop_reason(summary: dict, max_rejected_share: float, corrupt_dir: Path | N
         names = ", ".join(f"{item['file']} ({item['reason']})" for item in summary["corrupt_files"])
         return (f"damaged landing file(s): {names}; copies are in {corrupt_dir}. Have the partner send "
                 "them again (or remove them from the landing folder), then run the day again.")
-    if summary["read"] and summary["quarantined"] / summary["read"] > max_rejected_share:
-        share = summary["quarantined"] / summary["read"]
+    bad = summary["quarantined"] - summary["suppressed"]  # suppressed rows are not bad data
+    if summary["read"] and bad / summary["read"] > max_rejected_share:
+        share = bad / summary["read"]
         return (f"{share:.1%} of the {summary['read']:,} rows were rejected, above DMP_MAX_REJECTED_SHARE="
                 f"{max_rejected_share:.1%} ({summary['quarantined_by_reason']}); see {summary['quarantine_dir']}.")
     return None

@@ -14,3 +14,6 @@ USERS_BY_SEGMENT = "users_by_segment"
 PERSONS = "persons"
 PERSON_BY_ID = "person_by_id"
 PERSON_DAILY_INTERESTS = "person_daily_interests"
+# Privacy requests (dmp.privacy): what was asked and removed, and the digests that must not return.
+PRIVACY_SUPPRESSIONS = "privacy_suppressions"
+PRIVACY_REQUESTS = "privacy_requests"

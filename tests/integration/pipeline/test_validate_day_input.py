@@ -24,6 +24,8 @@ from dmp.pipeline.runs import read_step_summary
 from dmp.pipeline.validate import ROWS_FOLDER, validate_day
 
 DAY = dt.date(2026, 11, 12)
+# Validation reads the privacy suppressions from Cassandra (dropped rows of deleted people).
+pytestmark = pytest.mark.usefixtures("cql")
 
 
 def _event(user: str, hour: int, url: str, **extra) -> str:

@@ -1,0 +1,1 @@
+"""Privacy requests: deleting a person everywhere, proving it, and keeping them out afterwards."""
