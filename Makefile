@@ -1,5 +1,5 @@
 # The project's commands. Every target sets up what it needs first, idempotently:
-#   make demo     set up, start Cassandra, generate a sample day and run the daily DAG on it
+#   make demo     set up, start Cassandra, generate sample days and run the daily DAG on each; persons vs truth
 #   make test     set up and run the test suite (the test session starts Cassandra itself)
 #   make airflow  the Airflow UI (airflow standalone) with the project's DAGs; Ctrl-C, SIGTERM or
 #                 make down stops all of it
@@ -14,7 +14,10 @@ DMP := $(BIN)/dmp
 INSTALLED := $(VENV)/.installed
 PIP_VERSION := 26.3
 DEMO_DATE ?= 2026-11-01
-DEMO_USERS ?= 2000
+DEMO_DAYS ?= 3
+DEMO_USERS ?= 300
+DEMO_DAYS_LIST = $(shell $(PYTHON) -c "import datetime as d; s = d.date.fromisoformat('$(DEMO_DATE)'); print(' '.join(str(s + d.timedelta(days=n)) for n in range($(DEMO_DAYS))))")
+BENCH_IDENTITY_EDGES ?= 10000000
 PYTEST_ARGS ?=
 BENCH_EVENTS ?= 1000000
 BENCH_SEGMENT_PEOPLE ?= 2500000
@@ -51,26 +54,29 @@ status:
 
 demo: up
 	@$(DMP) schema migrate
-	@$(DMP) generate --start $(DEMO_DATE) --days 1 --users $(DEMO_USERS)
+	@$(DMP) generate --start $(DEMO_DATE) --days $(DEMO_DAYS) --users $(DEMO_USERS)
 	@$(DMP) model train --corpus data/landing/corpus/pages.txt
-	@$(DMP) run $(DEMO_DATE)
-	@$(DMP) runs show $(DEMO_DATE)
+	@for day in $(DEMO_DAYS_LIST); do $(DMP) run $$day || exit 1; done
+	@$(DMP) runs show $(lastword $(DEMO_DAYS_LIST))
+	@$(DMP) persons truth --users $(DEMO_USERS)
+	@$(DMP) persons show "$$($(DMP) persons truth --users $(DEMO_USERS) --example | tail -1)"
 	@$(DMP) segments list
-	@$(DMP) segments lookup --on $(DEMO_DATE) "$$(tail -q -n +2 data/exports/$(DEMO_DATE)/*/ids.csv 2>/dev/null | head -1)"
-	@erased="$$(tail -q -n +2 data/exports/$(DEMO_DATE)/*/ids.csv 2>/dev/null | head -1)"; \
-	  [ -z "$$erased" ] || { $(DMP) privacy delete --user-id "$$erased" && $(DMP) segments lookup --on $(DEMO_DATE) "$$erased"; }
-	@echo "segments report: var/segments/reports/$(DEMO_DATE)/index.html (Browse > Segment reports in the Airflow UI)"
+	@last=$(lastword $(DEMO_DAYS_LIST)); member="$$(tail -q -n +2 data/exports/$$last/*/ids.csv 2>/dev/null | head -1)"; \
+	  $(DMP) segments lookup --on $$last "$$member"; \
+	  [ -z "$$member" ] || { $(DMP) privacy delete --user-id "$$member" && $(DMP) segments lookup --on $$last "$$member"; }
+	@echo "segments report: var/segments/reports/$(lastword $(DEMO_DAYS_LIST))/index.html (Browse > Segment reports in the Airflow UI)"
 
 test: setup
 	@$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Benchmarks (ratios against a baseline run side by side); results in bench/results/*.json.
 # BENCH_EVENTS sets the pipeline's day size (make bench BENCH_EVENTS=10000000 for the 10M run);
-# BENCH_SEGMENT_PEOPLE the ids of the segments benchmark.
+# BENCH_SEGMENT_PEOPLE the ids of the segments benchmark; BENCH_IDENTITY_EDGES the identity graph's edges.
 bench: setup
 	@$(BIN)/python bench/tagging.py
 	@$(BIN)/python bench/pipeline.py --events $(BENCH_EVENTS)
 	@$(BIN)/python bench/segments.py --people $(BENCH_SEGMENT_PEOPLE)
+	@$(BIN)/python bench/identity.py --edges $(BENCH_IDENTITY_EDGES)
 
 airflow: up
 	@$(DMP) schema migrate

@@ -31,17 +31,28 @@ For its logical date D (the day processed; the run starts once D is over), this 
    totals reconcile with the stored events, no negative or NaN score, windows nest.
 9. **publish_interests** (Spark): writes the gated rows to `user_daily_interests` and `user_interests`
    and deletes the themes a re-run no longer has. Segments downstream follow its assets.
-10. **keyword_index** (Spark, beside the interests): stages who visited pages with each keyword and
+10. **identity** (Spark, after the interests are published): the day's login email hashes (hashed in
+   validation), the CRM export (`DMP_CRM_DIR`, newest row per customer wins, bad rows quarantined) and
+   partner id-syncs (`DMP_IDSYNC_DIR`) join the stored identity graph; its connected components
+   (scipy up to `DMP_IDENTITY_LOCAL_MAX_EDGES` edges, Spark large-star/small-star above), under the
+   caps `DMP_IDENTITY_MAX_*`, are persons with stable ids (merges keep the older id and are recorded);
+   person profiles (CRM attributes, consent), person interests and the stale keys are staged, and the
+   day's staging and quarantine are scanned for raw emails. **gate_identity**: suites `persons.json`,
+   `person_by_id.json`, `email_scan.json`, `identity_figures.json`: every id in exactly one person,
+   persons within the caps, no raw email, every user of the day in a person, the CRM match rate near
+   the trailing days'. **publish_identity** (Spark): `crm_customers`, `identity_edges`,
+   `person_by_id`, `person_merges`, `person_daily_interests`, `person_interests`, then `persons`.
+11. **keyword_index** (Spark, beside the interests): stages who visited pages with each keyword and
    theta sketches per keyword and theme; theme lists that do not reconcile with the events stop the day.
-11. **gate_keyword_index**: suites `keyword_user_sets.json` and `audience_sketches.json`: chunks
+12. **gate_keyword_index**: suites `keyword_user_sets.json` and `audience_sketches.json`: chunks
    reconcile with the lists, no empty key, each sketch within its error bound of its key's users.
-12. **publish_keyword_index** (Spark): replaces the day's `keyword_user_sets` and `audience_sketches`.
-13. **evaluate_segments** (Spark, once the interests and the keyword index are published): every
+13. **publish_keyword_index** (Spark): replaces the day's `keyword_user_sets` and `audience_sketches`.
+14. **evaluate_segments** (Spark, once identity and the keyword index are published): every
     definition under `segments/` over the day's subjects (persons once identity publishes them, ids
     until then), members staged with score and rule; **gate_segments**: sizes against the published
     version, consent, a re-checked sample; **publish_segments**: a new version per segment made
     current by one pointer write, the exports under `DMP_EXPORT_DIR` and the report.
-14. **report**: logs and returns the day's figures (`dmp runs show D` prints the same).
+15. **report**: logs and returns the day's figures (`dmp runs show D` prints the same).
 
 Every Cassandra write has one shape: a step computes and stages (Parquet under `DMP_STAGING_DIR/D/`),
 a gate checks the staged rows, then a publishing task (the only tasks with Cassandra outlets, listed
@@ -152,7 +163,9 @@ def audience_daily():
     publish_interests = spark_job(steps.PUBLISH_INTERESTS)
     keyword_index = spark_job(steps.KEYWORD_INDEX)
     publish_keyword_index = spark_job(steps.PUBLISH_KEYWORD_INDEX)
-    gate_raw_events, gate_tagged_events, gate_interests, gate_keyword_index = map(gate, steps.GATES)
+    gate_raw_events, gate_tagged_events, gate_interests, gate_keyword_index, gate_identity = map(gate, steps.GATES)
+    identity = spark_job(steps.IDENTITY)
+    publish_identity = spark_job(steps.PUBLISH_IDENTITY)
     evaluate_segments = spark_job(steps.EVALUATE_SEGMENTS)
     gate_segments = DmpGateOperator(gate=steps.SEGMENTS_GATE, job=steps.gate_step(steps.SEGMENTS_GATE),
                                     application_args=DAY_ARGS)
@@ -163,8 +176,9 @@ def audience_daily():
     validate_events >> gate_raw_events >> tag_events >> gate_tagged_events
     gate_tagged_events >> store_events >> [daily_interests, keyword_index]
     daily_interests >> lifetime_interests >> gate_interests >> publish_interests
+    publish_interests >> identity >> gate_identity >> publish_identity
     keyword_index >> gate_keyword_index >> publish_keyword_index
-    [publish_interests, publish_keyword_index] >> evaluate_segments >> gate_segments >> publish_segments >> reported
+    [publish_identity, publish_keyword_index] >> evaluate_segments >> gate_segments >> publish_segments >> reported
 
 
 def cassandra_assets(step: str) -> list[Asset]:

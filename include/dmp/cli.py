@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "dmp.audience.command",
     "dmp.segments.command",
     "dmp.privacy.command",
+    "dmp.identity.command",
 )
 
 

@@ -16,6 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dmp.errors import ConfigError
+from dmp.identity.blocked import DEFAULT_BLOCKED_PATTERNS, DEFAULT_BLOCKED_VALUES, BlockList, parse_block_list
+from dmp.identity.config import (DEFAULT_MAX_EMAILS_PER_COOKIE, DEFAULT_MAX_IDS_PER_EMAIL, DEFAULT_MAX_IDS_PER_PERSON,
+                                 Caps)
+from dmp.identity.crm_columns import parse_crm_column_map
+from dmp.identity.emails import DEFAULT_EMAIL_RULES, ProviderRule, parse_email_rules
 from dmp.pipeline.columns import parse_column_map
 
 DEFAULT_KEYSPACE = "dmp"
@@ -39,6 +44,10 @@ DEFAULT_SEGMENT_MAX_SIZE_CHANGE = 0.5  # the segment gate alarms on a sudden +-5
 DEFAULT_SEGMENT_VERSION_RETENTION_DAYS = 7
 DEFAULT_SEGMENT_GATE_SAMPLE = 100
 DEFAULT_SEGMENT_POINTER_REFRESH_SECONDS = 5.0  # how stale a lookup's view of the current versions may be
+# Up to this many identity edges the components are found by scipy on the driver, above it in Spark.
+DEFAULT_IDENTITY_LOCAL_MAX_EDGES = 5_000_000
+# The identity gate's CRM match rate may move this much (absolute share) from the trailing days' median.
+DEFAULT_CRM_MATCH_RATE_MAX_CHANGE = 0.2
 SECONDS_PER_DAY = 86_400
 # The platform's own JDK setting first, then the one other tools follow.
 JAVA_HOME_VARIABLES = ("DMP_JAVA_HOME", "JAVA_HOME")
@@ -115,6 +124,20 @@ class CassandraTls:
 
 
 @dataclass(frozen=True)
+class IdentitySettings:
+    """Identity resolution: where the CRM and id-syncs land, email rules, blocked values, caps."""
+
+    crm_dir: str
+    crm_column_map: dict[str, str]
+    idsync_dir: str
+    email_rules: tuple[ProviderRule, ...]
+    block_list: BlockList
+    caps: Caps
+    local_max_edges: int
+    crm_match_rate_max_change: float
+
+
+@dataclass(frozen=True)
 class Settings:
     """A resolved view of the environment; build it with `load()`."""
 
@@ -167,6 +190,7 @@ class Settings:
     segment_version_retention_days: int
     segment_gate_sample: int
     segment_pointer_refresh_seconds: float
+    identity: IdentitySettings
 
     @property
     def cassandra_jars_dir(self) -> Path:
@@ -330,6 +354,28 @@ def _cassandra_tls(env: dict[str, str]) -> CassandraTls | None:
     return CassandraTls(files["DMP_CASSANDRA_SSL_CA"], cert, key, verify_hostname)
 
 
+def _identity_settings(env: dict[str, str], landing_dir: str) -> IdentitySettings:
+    return IdentitySettings(
+        # The client's CRM export (CSV or Parquet): files in the folder itself are a full snapshot read
+        # every day, files in its <YYYY-MM-DD>/ sub-folders that day's updates.
+        crm_dir=env.get("DMP_CRM_DIR") or str(Path(landing_dir) / "crm"),
+        # The client's CRM column names for ours: `customer_id=id,email=mail` (see dmp.identity.crm_columns).
+        crm_column_map=parse_crm_column_map(env.get("DMP_CRM_COLUMN_MAP", "")),
+        # Partner id-syncs (pairs of ids of one browser), one <YYYY-MM-DD>/ sub-folder per day.
+        idsync_dir=env.get("DMP_IDSYNC_DIR") or str(Path(landing_dir) / "idsync"),
+        email_rules=parse_email_rules(env.get("DMP_EMAIL_RULES") or DEFAULT_EMAIL_RULES),
+        block_list=parse_block_list(env.get("DMP_IDENTITY_BLOCKED_VALUES") or DEFAULT_BLOCKED_VALUES,
+                                    env.get("DMP_IDENTITY_BLOCKED_PATTERNS") or DEFAULT_BLOCKED_PATTERNS),
+        caps=Caps(
+            max_ids_per_email=_int_setting(env, "DMP_IDENTITY_MAX_IDS_PER_EMAIL", DEFAULT_MAX_IDS_PER_EMAIL),
+            max_emails_per_cookie=_int_setting(env, "DMP_IDENTITY_MAX_EMAILS_PER_COOKIE", DEFAULT_MAX_EMAILS_PER_COOKIE),
+            max_ids_per_person=_int_setting(env, "DMP_IDENTITY_MAX_IDS_PER_PERSON", DEFAULT_MAX_IDS_PER_PERSON),
+        ),
+        local_max_edges=_int_setting(env, "DMP_IDENTITY_LOCAL_MAX_EDGES", DEFAULT_IDENTITY_LOCAL_MAX_EDGES, minimum=0),
+        crm_match_rate_max_change=_share_setting(env, "DMP_CRM_MATCH_RATE_MAX_CHANGE", DEFAULT_CRM_MATCH_RATE_MAX_CHANGE),
+    )
+
+
 def run_overrides(params: Mapping[str, object]) -> dict[str, str]:
     """The settings a run's parameters override, for `load(overrides=...)`: only the ones given.
 
@@ -354,13 +400,14 @@ def load(env: Mapping[str, str] | None = None, *, overrides: Mapping[str, str] |
     env = {**(os.environ if env is None else env), **(overrides or {})}
     home = Path(env.get("DMP_HOME") or _project_home()).resolve()
     var_dir = Path(env.get("DMP_VAR_DIR") or home / "var").resolve()
+    landing_dir = env.get("DMP_LANDING_DIR") or str(home / "data" / "landing")
     hosts = tuple(h.strip() for h in env.get("DMP_CASSANDRA_HOSTS", "127.0.0.1").split(",") if h.strip())
     if not hosts:
         raise ConfigError("DMP_CASSANDRA_HOSTS is empty: give one or more contact points, comma separated.")
     return Settings(
         home=home,
         var_dir=var_dir,
-        landing_dir=env.get("DMP_LANDING_DIR") or str(home / "data" / "landing"),
+        landing_dir=landing_dir,
         quarantine_dir=env.get("DMP_QUARANTINE_DIR") or str(home / "data" / "quarantine"),
         # One folder per processed day with each step's figures (JSON) and the run's log.
         runs_dir=Path(env.get("DMP_RUNS_DIR") or var_dir / "runs").resolve(),
@@ -433,4 +480,5 @@ def load(env: Mapping[str, str] | None = None, *, overrides: Mapping[str, str] |
         segment_pointer_refresh_seconds=_float_setting(
             env, "DMP_SEGMENT_POINTER_REFRESH_SECONDS", DEFAULT_SEGMENT_POINTER_REFRESH_SECONDS,
             lambda value: 0 <= value <= 3600, "seconds from 0 (read them on every lookup) to 3600"),
+        identity=_identity_settings(env, landing_dir),
     )

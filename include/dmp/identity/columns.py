@@ -70,3 +70,24 @@ def with_email_hash(frame: DataFrame, source: str, rules: tuple[ProviderRule, ..
 def without_emails(text: Column) -> Column:
     """`text` with anything shaped like an email replaced (for raw lines kept in quarantine)."""
     return F.regexp_replace(text, EMAIL_PATTERN, REDACTED_EMAIL)
+
+
+# The export forms segments deliver (see dmp.segments.hashing): Customer Match / Meta hash the
+# trimmed, lower-cased address; UID2 also drops Gmail's dots and +tags and encodes the digest in Base64.
+UID2_RULES = (ProviderRule("gmail.com", ignore_dots=True, ignore_plus_tag=True),)
+
+
+def with_email_forms(frame: DataFrame, source: str, rules: tuple[ProviderRule, ...], block_list: BlockList) -> DataFrame:
+    """`frame` with `email_hash` (the identity node's hash), `email_sha256` and `email_uid2`, `source` dropped.
+
+    All three are null when `source` is not an email or is blocked, so a blocked address never
+    reaches a person either as a node or as an export form.
+    """
+    hashed_df = with_email_hash(frame, source, rules, block_list, "email_hash")
+    uid2_df = with_normalized_email(hashed_df, source, UID2_RULES, "email__uid2_normal")
+    usable = F.col("email_hash").isNotNull()
+    return uid2_df.select(
+        *[column for column in uid2_df.columns if column not in (source, "email__uid2_normal")],
+        F.when(usable, F.sha2(_trimmed_lower(F.col(source)), SHA256_BITS)).alias("email_sha256"),
+        F.when(usable, F.base64(F.unhex(F.sha2(F.col("email__uid2_normal"), SHA256_BITS)))).alias("email_uid2"),
+    )

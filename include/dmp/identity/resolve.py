@@ -33,6 +33,12 @@ class Resolution:
     kept_df: DataFrame  # the edges the components came from
     left_out_df: DataFrame  # the edges left out, with `reason`
     figures: dict
+    cached: tuple[DataFrame, ...] = ()
+
+    def release(self) -> None:
+        """Drop the cached frames (once the results are written): a later day must not meet them."""
+        for frame in self.cached:
+            frame.unpersist()
 
 
 def _is_type(column: str, node_type: str):
@@ -47,7 +53,7 @@ def _oriented(edges_df: DataFrame) -> DataFrame:
 
 def degree_capped(edges_df: DataFrame, caps: Caps) -> tuple[DataFrame, DataFrame]:
     """(kept, left out with `reason`) after the per-email and per-cookie caps."""
-    sides_df = _oriented(edges_df.select("src", "dst")).cache()
+    sides_df = _oriented(edges_df.select("src", "dst"))
     email_df = sides_df.where(_is_type("node", EMAIL))
     busy_emails_df = email_df.groupBy("node").agg(F.countDistinct("other").alias("ids")).where(
         F.col("ids") > caps.max_ids_per_email).select("node")
@@ -82,9 +88,9 @@ def components_of(edges_df: DataFrame, nodes_df: DataFrame, local_max_edges: int
 def resolve(edges_df: DataFrame, nodes_df: DataFrame, caps: Caps, local_max_edges: int) -> Resolution:
     """Components of the capped graph; the edges of components over `max_ids_per_person` left out."""
     kept_df, left_out_df = degree_capped(edges_df, caps)
-    kept_df = kept_df.cache()
+    capped_df = kept_df = kept_df.cache()
     labels_df, figures = components_of(kept_df, nodes_df, local_max_edges)
-    labels_df = labels_df.cache()
+    cached_labels_df = labels_df = labels_df.cache()
     sizes_df = labels_df.groupBy("component").agg(F.count(F.lit(1)).alias("size"))
     giant_df = sizes_df.where(F.col("size") > caps.max_ids_per_person).select("component")
     giant_nodes_df = labels_df.join(giant_df, on="component", how="left_semi").select("node")
@@ -97,4 +103,4 @@ def resolve(edges_df: DataFrame, nodes_df: DataFrame, caps: Caps, local_max_edge
     largest = sizes_df.where(F.col("size") <= caps.max_ids_per_person).agg(F.max("size")).first()[0]
     figures.update({"left_out_edges": dict(sorted(by_reason.items())), "giant_components": giant_df.count(),
                     "largest_component": int(largest or 1)})
-    return Resolution(labels_df, kept_df, left_out_df, figures)
+    return Resolution(labels_df, kept_df, left_out_df, figures, cached=(capped_df, cached_labels_df))

@@ -10,6 +10,8 @@ import datetime as dt
 import time
 from collections.abc import Callable, Sequence
 
+from dmp.identity.publish import publish_identity_day
+from dmp.identity.stage import identity_day
 from dmp.pipeline import steps
 from dmp.pipeline.interests import interests_day
 from dmp.pipeline.keyword_index import keyword_index_day
@@ -46,6 +48,9 @@ def day_steps(tagged_at: dt.datetime | None = None) -> dict[str, StepBody]:
         steps.LIFETIME_INTERESTS: lifetime_day,
         steps.gate_step(steps.INTERESTS_GATE): _gate(steps.INTERESTS_GATE),
         steps.PUBLISH_INTERESTS: publish_interests_day,
+        steps.IDENTITY: identity_day,
+        steps.gate_step(steps.IDENTITY_GATE): _gate(steps.IDENTITY_GATE),
+        steps.PUBLISH_IDENTITY: publish_identity_day,
         steps.KEYWORD_INDEX: keyword_index_day,
         steps.gate_step(steps.KEYWORD_INDEX_GATE): _gate(steps.KEYWORD_INDEX_GATE),
         steps.PUBLISH_KEYWORD_INDEX: publish_keyword_index_day,

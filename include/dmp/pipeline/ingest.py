@@ -50,7 +50,7 @@ def _read_json(spark: SparkSession, paths: list[str], column_map: dict[str, str]
     return _to_landing_columns(source_df, column_map, "json")
 
 
-def _csv_header(path: Path) -> list[str]:
+def csv_header(path: Path) -> list[str]:
     opener = gzip.open if path.name.endswith(".gz") else open
     with opener(path, "rt", encoding="utf-8", errors="replace") as handle:
         header = handle.readline().rstrip("\r\n")
@@ -63,7 +63,7 @@ def _read_csv(spark: SparkSession, paths: list[Path], column_map: dict[str, str]
     """CSV files with a header; files are grouped by header so each group gets its exact schema."""
     by_header: dict[tuple[str, ...], list[str]] = {}
     for path in paths:
-        by_header.setdefault(tuple(_csv_header(path)), []).append(str(path))
+        by_header.setdefault(tuple(csv_header(path)), []).append(str(path))
     frames = []
     for header, group in by_header.items():
         schema = T.StructType([T.StructField(name, T.StringType()) for name in (*header, CORRUPT_COLUMN)])

@@ -19,6 +19,7 @@ from dmp.settings import Settings
 LATER_STEPS = {
     "tagging": steps.TAG_EVENTS, "store": steps.STORE_EVENTS, "interests": steps.DAILY_INTERESTS,
     "lifetime": steps.LIFETIME_INTERESTS, "interests_published": steps.PUBLISH_INTERESTS,
+    "identity": steps.IDENTITY, "identity_published": steps.PUBLISH_IDENTITY,
     "keywords": steps.KEYWORD_INDEX, "keywords_published": steps.PUBLISH_KEYWORD_INDEX,
     "segments": steps.EVALUATE_SEGMENTS, "segments_published": steps.PUBLISH_SEGMENTS,
 }

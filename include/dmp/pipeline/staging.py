@@ -17,6 +17,8 @@ from dmp.settings import Settings
 
 # Dataset name -> the step that writes it (named in the error when it is missing).
 EVENTS = "events"
+# Login events' user id and email hashes (never the email), staged by validation for identity.
+LOGINS = "logins"
 PAGES = "pages"
 TAGGED_EVENTS = "tagged_events"
 DAILY_INTERESTS = "daily_interests"
@@ -25,12 +27,33 @@ LIFETIME_INTERESTS = "lifetime_interests"
 STALE_DAILY_INTERESTS = "stale_daily_interests"
 STALE_LIFETIME_INTERESTS = "stale_lifetime_interests"
 USER_LISTS = "user_lists"
+# Identity: what publish_identity writes (and deletes), and what its gate checks.
+CRM_CUSTOMERS = "crm_customers"
+IDENTITY_EDGES = "identity_edges"
+STALE_IDENTITY_EDGES = "stale_identity_edges"
+PERSON_BY_ID = "person_by_id"
+PERSONS = "persons"
+STALE_PERSONS = "stale_persons"
+PERSON_MERGES = "person_merges"
+PERSON_DAILY_INTERESTS = "person_daily_interests"
+STALE_PERSON_DAILY_INTERESTS = "stale_person_daily_interests"
+PERSON_INTERESTS = "person_interests"
+STALE_PERSON_INTERESTS = "stale_person_interests"
+LEFT_OUT_EDGES = "left_out_edges"
+EMAIL_SCAN = "email_scan"
+IDENTITY_FIGURES = "identity_figures"
+IDENTITY_DATASETS = (CRM_CUSTOMERS, IDENTITY_EDGES, STALE_IDENTITY_EDGES, PERSON_BY_ID, PERSONS, STALE_PERSONS,
+                     PERSON_MERGES, PERSON_DAILY_INTERESTS, STALE_PERSON_DAILY_INTERESTS, PERSON_INTERESTS,
+                     STALE_PERSON_INTERESTS, LEFT_OUT_EDGES, IDENTITY_FIGURES)
 SEGMENT_QUALIFIED = "segment_qualified"
 SEGMENT_MEMBERS = "segment_members"
 KEYWORD_USER_SETS = "keyword_user_sets"
 AUDIENCE_SKETCHES = "audience_sketches"
 WRITTEN_BY = {
+    **{dataset: steps.IDENTITY for dataset in IDENTITY_DATASETS},
     EVENTS: steps.VALIDATE_EVENTS,
+    LOGINS: steps.VALIDATE_EVENTS,
+    EMAIL_SCAN: steps.IDENTITY,
     PAGES: steps.TAG_EVENTS,
     TAGGED_EVENTS: steps.TAG_EVENTS,
     DAILY_INTERESTS: steps.DAILY_INTERESTS,

@@ -21,6 +21,8 @@ LIFETIME_INTERESTS = "lifetime_interests"
 PUBLISH_INTERESTS = "publish_interests"
 KEYWORD_INDEX = "keyword_index"
 PUBLISH_KEYWORD_INDEX = "publish_keyword_index"
+IDENTITY = "identity"
+PUBLISH_IDENTITY = "publish_identity"
 EVALUATE_SEGMENTS = "evaluate_segments"
 PUBLISH_SEGMENTS = "publish_segments"
 REPORT = "report"
@@ -30,7 +32,8 @@ RAW_EVENTS_GATE = "raw_events"
 TAGGED_EVENTS_GATE = "tagged_events"
 INTERESTS_GATE = "interests"
 KEYWORD_INDEX_GATE = "keyword_index"
-GATES = (RAW_EVENTS_GATE, TAGGED_EVENTS_GATE, INTERESTS_GATE, KEYWORD_INDEX_GATE)
+IDENTITY_GATE = "identity"
+GATES = (RAW_EVENTS_GATE, TAGGED_EVENTS_GATE, INTERESTS_GATE, KEYWORD_INDEX_GATE, IDENTITY_GATE)
 # The segment gate is a Spark job of its own (sizes against the published version, consent, a
 # re-checked sample), not Great Expectations suites run by `spark_jobs/gate.py`.
 SEGMENTS_GATE = "segments"
@@ -40,6 +43,8 @@ PUBLISHES = {
     STORE_EVENTS: (tables.EVENTS, tables.PAGE_INDEX),
     PUBLISH_INTERESTS: (tables.DAILY_INTERESTS, tables.LIFETIME_INTERESTS),
     PUBLISH_KEYWORD_INDEX: (tables.KEYWORD_USER_SETS, tables.AUDIENCE_SKETCHES),
+    PUBLISH_IDENTITY: (tables.CRM_CUSTOMERS, tables.IDENTITY_EDGES, tables.PERSON_BY_ID, tables.PERSON_MERGES,
+                       tables.PERSON_DAILY_INTERESTS, tables.PERSON_INTERESTS, tables.PERSONS),
     PUBLISH_SEGMENTS: (tables.SEGMENT_VERSIONS, tables.USERS_BY_SEGMENT, tables.SEGMENTS_BY_USER, tables.SEGMENT_CURRENT),
 }
 

@@ -22,8 +22,10 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from dmp.errors import InputError
+from dmp.identity.columns import with_email_forms, with_email_hash, without_emails
 from dmp.pipeline import staging, steps
-from dmp.pipeline.events import EVENTS_COLUMNS, read_classified_day, to_events
+from dmp.pipeline.events import EVENTS_COLUMNS, event_timestamp, read_classified_day, to_events
+from dmp.pipeline.ingest import CORRUPT_COLUMN
 from dmp.pipeline.landing import quarantine_files
 from dmp.pipeline.runs import clear_day_figures, write_step_summary
 from dmp.privacy.suppression import SUPPRESSED, with_suppressed_reason
@@ -32,12 +34,28 @@ from dmp.storage.privacy import has_suppressions, read_suppressed
 
 log = logging.getLogger(__name__)
 ROWS_FOLDER = "rows"
+LOGINS_COLUMNS = ("user_id", "ts", "email_hash", "email_sha256", "email_uid2")
 
 
-def _quarantine_rows(rejected_df: DataFrame, target: Path) -> None:
-    """Write rejected rows with their reason; emails are hashed even here."""
-    hashed = rejected_df.withColumn("email", F.sha2(F.lower(F.trim("email")), 256))
-    hashed.write.mode("overwrite").json(str(target), compression="gzip")
+def _quarantine_rows(rejected_df: DataFrame, settings: Settings, target: Path) -> None:
+    """Write rejected rows with their reason; emails are hashed even here, and cut out of unparsed lines."""
+    identity = settings.identity
+    hashed_df = with_email_hash(rejected_df, "email", identity.email_rules, identity.block_list, "email_hash")
+    hashed_df.drop("email").withColumn(CORRUPT_COLUMN, without_emails(F.col(CORRUPT_COLUMN))).write.mode(
+        "overwrite").json(str(target), compression="gzip")
+
+
+def login_hashes(accepted_df: DataFrame, settings: Settings) -> DataFrame:
+    """(user_id, ts, email_hash, email_sha256, email_uid2) of the accepted rows carrying an email.
+
+    The email is hashed here, at the edge, and never staged: identity reads only these hashes. A
+    blocked or malformed email keeps its row with null hashes, so the day's figures count it.
+    """
+    identity = settings.identity
+    with_email_df = accepted_df.where(F.col("email").isNotNull() & (F.trim("email") != ""))
+    return with_email_forms(with_email_df.select(F.trim("user_id").alias("user_id"), event_timestamp().alias("ts"),
+                                                 "email"), "email", identity.email_rules, identity.block_list
+                            ).select(*LOGINS_COLUMNS)
 
 
 def validate_day(spark: SparkSession, settings: Settings, day: dt.date) -> dict:
@@ -56,7 +74,7 @@ def validate_day(spark: SparkSession, settings: Settings, day: dt.date) -> dict:
     suppressed = reasons.get(SUPPRESSED, 0)
     rows_dir = quarantine_day / ROWS_FOLDER
     if rejected > suppressed:
-        _quarantine_rows(rejected_df.where(F.col("rejection_reason") != SUPPRESSED), rows_dir)
+        _quarantine_rows(rejected_df.where(F.col("rejection_reason") != SUPPRESSED), settings, rows_dir)
     else:  # a re-run after the partner fixed the day: the earlier run's rejects are no longer the day's
         shutil.rmtree(rows_dir, ignore_errors=True)
     summary = {
@@ -71,6 +89,8 @@ def validate_day(spark: SparkSession, settings: Settings, day: dt.date) -> dict:
         "quarantine_dir": str(quarantine_day) if rejected > suppressed or corrupt_dir else None,
         "staged": 0,
         "users": 0,
+        "logins": 0,
+        "login_emails_unusable": 0,
         "max_lateness_hours": settings.max_lateness_hours,
     }
     problem = _stop_reason(summary, settings.max_rejected_share, corrupt_dir)
@@ -79,6 +99,10 @@ def validate_day(spark: SparkSession, settings: Settings, day: dt.date) -> dict:
         staged_df = staging.write_staged(events_df, settings, day, staging.EVENTS)
         summary["staged"] = read - rejected
         summary["users"] = staged_df.select("user_id").distinct().count()  # later days' drift baseline
+        logins_df = staging.write_staged(login_hashes(classified_df.where(F.col("rejection_reason").isNull()), settings),
+                                         settings, day, staging.LOGINS)
+        summary["logins"] = logins_df.count()
+        summary["login_emails_unusable"] = logins_df.where(F.col("email_hash").isNull()).count()
         log.info("staged %s accepted events of %s, quarantined %s", read - rejected, day, rejected)
     classified_df.unpersist()
     write_step_summary(settings, day, steps.VALIDATE_EVENTS, {**summary, "stopped": problem})

@@ -47,3 +47,19 @@ def volume_parameters(settings: Settings, day: dt.date) -> dict:
         "volume_baseline": (f"median of {len(history)} earlier day(s) ({history[-1][0]} to {history[0][0]}): "
                             f"{events:g} events, {users:g} users; bounds x{low:g} to x{high:g}"),
     }
+
+
+def match_rate_parameters(settings: Settings, day: dt.date) -> dict:
+    """The identity gate's `min_match_rate` and `max_match_rate`: the trailing days' median CRM match
+    rate (identity figures) plus or minus DMP_CRM_MATCH_RATE_MAX_CHANGE; 0 to 1 without history."""
+    rates = []
+    for offset in range(1, TRAILING_DAYS + 1):
+        figures = read_step_summary(settings, day - dt.timedelta(days=offset), steps.IDENTITY)
+        if figures and figures.get("crm_customers_with_email"):
+            rates.append(figures["crm_match_rate"])
+    if not rates:
+        return {"min_match_rate": 0.0, "max_match_rate": 1.0,
+                "match_rate_baseline": f"no earlier identity figures in the trailing {TRAILING_DAYS} days"}
+    median, change = statistics.median(rates), settings.identity.crm_match_rate_max_change
+    return {"min_match_rate": max(0.0, round(median - change, 6)), "max_match_rate": min(1.0, round(median + change, 6)),
+            "match_rate_baseline": f"median of {len(rates)} earlier day(s): {median:.4f}, bounds +-{change:g}"}

@@ -20,7 +20,7 @@ from dmp.pipeline import staging, steps
 from dmp.pipeline.keyword_index import MAX_SKETCH_ERROR
 from dmp.pipeline.runs import read_step_summary, step_summary_path
 from dmp.pipeline.theme_lineage import ancestor_rows
-from dmp.quality.baseline import volume_parameters
+from dmp.quality.baseline import match_rate_parameters, volume_parameters
 from dmp.settings import Settings
 from dmp.storage.formats import KINDS
 from dmp.tagging.taxonomy import UNKNOWN, load_taxonomy
@@ -111,6 +111,11 @@ def _keyword_index_parameters(settings: Settings, day: dt.date) -> dict:
     }
 
 
+def _identity_parameters(settings: Settings, day: dt.date) -> dict:
+    _figure(settings, day, steps.IDENTITY, "persons")  # a clear error when the stage has not run
+    return {"max_ids_per_person": settings.identity.caps.max_ids_per_person, **match_rate_parameters(settings, day)}
+
+
 GATES = {
     gate.name: gate
     for gate in (
@@ -121,6 +126,9 @@ GATES = {
         Gate(steps.KEYWORD_INDEX_GATE, (Check("keyword_user_sets", staging.KEYWORD_USER_SETS),
                                         Check("audience_sketches", staging.AUDIENCE_SKETCHES)),
              _keyword_index_parameters),
+        Gate(steps.IDENTITY_GATE, (Check("persons", staging.PERSONS), Check("person_by_id", staging.PERSON_BY_ID),
+                                   Check("email_scan", staging.EMAIL_SCAN),
+                                   Check("identity_figures", staging.IDENTITY_FIGURES)), _identity_parameters),
     )
 }
 

@@ -31,7 +31,8 @@ def _retention(settings: Settings) -> dict[str, tuple[tuple[str, ...], int]]:
         "events_ttl_seconds": ((tables.EVENTS, tables.KEYWORD_USER_SETS, tables.AUDIENCE_SKETCHES),
                                settings.events_ttl_seconds),
         "page_index_ttl_seconds": ((tables.PAGE_INDEX,), settings.page_index_ttl_seconds),
-        "interests_ttl_seconds": ((tables.DAILY_INTERESTS, tables.LIFETIME_INTERESTS), settings.interests_ttl_seconds),
+        "interests_ttl_seconds": ((tables.DAILY_INTERESTS, tables.LIFETIME_INTERESTS, tables.PERSON_DAILY_INTERESTS,
+                                   tables.PERSON_INTERESTS), settings.interests_ttl_seconds),
     }
 
 

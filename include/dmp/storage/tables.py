@@ -17,3 +17,12 @@ PERSON_DAILY_INTERESTS = "person_daily_interests"
 # Privacy requests (dmp.privacy): what was asked and removed, and the digests that must not return.
 PRIVACY_SUPPRESSIONS = "privacy_suppressions"
 PRIVACY_REQUESTS = "privacy_requests"
+PERSON_INTERESTS = "person_interests"
+IDENTITY_EDGES = "identity_edges"
+PERSON_MERGES = "person_merges"
+CRM_CUSTOMERS = "crm_customers"
+# Identity's tables, for privacy requests: those keyed by person id, and those keyed by a typed id
+# (`type:value`, see dmp.identity.graph.node); crm_customers is keyed by the customer id's value.
+BY_PERSON_ID = (PERSONS, PERSON_DAILY_INTERESTS, PERSON_INTERESTS, PERSON_MERGES)
+BY_TYPED_ID = (PERSON_BY_ID, IDENTITY_EDGES)
+IDENTITY_TABLES = (*BY_PERSON_ID, *BY_TYPED_ID, CRM_CUSTOMERS)

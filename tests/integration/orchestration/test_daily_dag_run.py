@@ -24,6 +24,7 @@ import pytest
 from dmp.generate import GenerateRequest, generate
 from dmp.generate.corpus import CORPUS_FILE
 from dmp.pipeline.landing import CORRUPT_FOLDER
+from dmp.storage import tables
 from dmp.tagging.model import publish, train_model
 
 START = dt.date(2026, 11, 20)
@@ -37,7 +38,8 @@ BAD_ROWS = {
     json.dumps({"user": "u5", "timestamp": "2026-11-20T10:00:00Z", "link": "https://x.org/e"}): "missing_user_id",
 }
 TASKS = ("validate_events", "gate_raw_events", "tag_events", "gate_tagged_events", "store_events",
-         "daily_interests", "lifetime_interests", "gate_interests", "publish_interests", "keyword_index",
+         "daily_interests", "lifetime_interests", "gate_interests", "publish_interests", "identity", "gate_identity",
+         "publish_identity", "keyword_index",
          "gate_keyword_index", "publish_keyword_index", "evaluate_segments", "gate_segments", "publish_segments",
          "report")
 
@@ -88,6 +90,8 @@ def _stored(cql, settings, users, day) -> list[tuple]:
 def test_days_through_the_dag_with_bad_rows_a_damaged_file_and_a_failed_gate(cql, settings, world):
     root, env = world
     landing = root / "landing"
+    for table in tables.IDENTITY_TABLES:  # the keyspace outlives sessions: identity starts from no persons
+        cql.execute(f"TRUNCATE {settings.keyspace}.{table}")
 
     day_1 = _dmp(env, "run", DAY_1.isoformat())
     assert day_1.returncode == 0, f"dmp run failed:\n{day_1.stdout[-3000:]}\n{day_1.stderr[-3000:]}"
@@ -98,7 +102,11 @@ def test_days_through_the_dag_with_bad_rows_a_damaged_file_and_a_failed_gate(cql
     assert figures["quarantined_by_reason"] == {reason: 1 for reason in BAD_ROWS.values()}
     assert figures["stored"] == figures["accepted"] == manifest["events"]
     assert {name: gate["success"] for name, gate in figures["gates"].items()} == {
-        "raw_events": True, "tagged_events": True, "interests": True, "keyword_index": True, "segments": True}
+        "raw_events": True, "tagged_events": True, "interests": True, "keyword_index": True, "identity": True,
+        "segments": True}
+    assert figures["identity"]["persons"] > 0 and figures["identity"]["users_without_person"] == 0
+    persons = cql.execute(f"SELECT count(*) FROM {settings.keyspace}.persons").one()[0]
+    assert persons == figures["identity"]["persons"] == figures["identity_published"]["written"]["persons"]
     assert figures["interests"]["events"] == figures["stored"] == sum(figures["interests"]["events_by_theme"].values())
     assert figures["keywords"]["keywords"] > 0 and figures["keywords"]["theme_sketches"] > 0
     published = _stored(cql, settings, _users(landing, DAY_1), DAY_1)

@@ -35,6 +35,7 @@ def day_figures(settings, tmp_path):
                                                            "events_by_theme": {"horse-riding": 3, "music": 5, "unknown": 2}})
     write_step_summary(day_settings, DAY, steps.STORE_EVENTS, {"stored": 10})
     write_step_summary(day_settings, DAY, steps.KEYWORD_INDEX, {"keywords": 4, "keyword_user_sets": 5, "theme_sketches": 2})
+    write_step_summary(day_settings, DAY, steps.IDENTITY, {"persons": 3, "crm_match_rate": 0.5})
     return day_settings
 
 
