@@ -86,6 +86,7 @@ def spark(settings):
     from dmp.spark import build_spark_session
 
     jars.fetch(jars.connector_jars(settings))
+    jars.fetch(jars.spark_kafka_jars(settings))
     session = build_spark_session("dmp-tests", settings, conf=SPARK_TEST_CONF)
     yield session
     session.stop()

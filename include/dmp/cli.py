@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "dmp.tagging.command",
     "dmp.audience.command",
     "dmp.segments.command",
+    "dmp.stream.command",
 )
 
 
