@@ -184,6 +184,7 @@ class Settings:
     stream_max_offsets_per_trigger: int
     stream_max_stale_seconds: int
     stream_max_lag: int
+    stream_dir: Path  # the stream's checkpoint, per-batch figures, pid file and log
 
     @property
     def kafka_servers(self) -> str:
@@ -202,11 +203,6 @@ class Settings:
     @property
     def spark_kafka_jars_dir(self) -> Path:
         return self.var_dir / "lib" / "spark-kafka"
-
-    @property
-    def stream_dir(self) -> Path:
-        """The stream's checkpoint, per-batch figures, pid file and log."""
-        return self.var_dir / "stream"
 
     @property
     def stream_quarantine_dir(self) -> Path:
@@ -470,11 +466,11 @@ def load(env: Mapping[str, str] | None = None, *, overrides: Mapping[str, str] |
         segment_version_retention_days=_int_setting(env, "DMP_SEGMENT_VERSION_RETENTION_DAYS",
                                                     DEFAULT_SEGMENT_VERSION_RETENTION_DAYS),
         segment_gate_sample=_int_setting(env, "DMP_SEGMENT_GATE_SAMPLE", DEFAULT_SEGMENT_GATE_SAMPLE),
-        **_stream_settings(env),
+        **_stream_settings(env, var_dir),
     )
 
 
-def _stream_settings(env: dict[str, str]) -> dict:
+def _stream_settings(env: dict[str, str], var_dir: Path) -> dict:
     """Kafka's and the stream's settings (fields of `Settings`)."""
     kafka_port = _int_setting(env, "DMP_KAFKA_PORT", DEFAULT_KAFKA_PORT)
     max_offsets = _int_setting(env, "DMP_STREAM_MAX_OFFSETS_PER_TRIGGER", DEFAULT_STREAM_MAX_OFFSETS_PER_TRIGGER)
@@ -490,4 +486,5 @@ def _stream_settings(env: dict[str, str]) -> dict:
         "stream_max_stale_seconds": _int_setting(env, "DMP_STREAM_MAX_STALE_SECONDS", DEFAULT_STREAM_MAX_STALE_SECONDS),
         # The watchdog calls a stream stale when this many events wait unread (10 full batches by default).
         "stream_max_lag": _int_setting(env, "DMP_STREAM_MAX_LAG", 10 * max_offsets),
+        "stream_dir": Path(env.get("DMP_STREAM_DIR") or var_dir / "stream").resolve(),
     }

@@ -77,13 +77,15 @@ class StreamProcessor:
     def process(self, kafka_df: DataFrame, batch_id: int) -> None:
         started = time.time()
         messages_df = parse_messages(kafka_df, self.settings.column_map).persist(StorageLevel.MEMORY_AND_DISK)
-        days = sorted(row[0] for row in messages_df.select("received_day").distinct().collect())
-        if not days:
-            batch_figures.write_batch(self.settings, batch_id, self._empty_figures(started))
-            return
-        summary = self._process_days(messages_df, days, batch_id)
-        per_second = {str(row[0]): row[1] for row in messages_df.groupBy(
-            F.floor(F.unix_millis("produced_at") / 1000)).count().collect()}
+        # One pass for the batch's days and its messages' Kafka times (latency figures, tag time).
+        seconds = messages_df.groupBy("received_day", F.floor(F.unix_millis("produced_at") / 1000).alias("second")).count(
+            ).collect()
+        days = sorted({row["received_day"] for row in seconds})
+        per_second: dict[str, int] = {}
+        for row in seconds:
+            per_second[str(row["second"])] = per_second.get(str(row["second"]), 0) + row["count"]
+        summary = self._process_days(messages_df, days, batch_id, max(map(int, per_second), default=0)) if days else {
+            "read": 0, "stored": 0, "quarantined": 0, "quarantined_by_reason": {}}
         messages_df.unpersist()
         batch_figures.write_batch(self.settings, batch_id, {
             **summary, "days": [day.isoformat() for day in days], "produced_per_second": per_second,
@@ -91,23 +93,18 @@ class StreamProcessor:
         log.info("batch %s: %s read, %s stored, %s quarantined in %.1f s", batch_id, summary["read"],
                  summary["stored"], summary["quarantined"], time.time() - started)
 
-    def _empty_figures(self, started: float) -> dict:
-        now_ms = int(time.time() * 1000)
-        return {"read": 0, "stored": 0, "quarantined": 0, "quarantined_by_reason": {}, "days": [],
-                "produced_per_second": {}, "started_at_ms": int(started * 1000), "written_at_ms": now_ms}
-
-    def _process_days(self, messages_df: DataFrame, days: list[dt.date], batch_id: int) -> dict:
+    def _process_days(self, messages_df: DataFrame, days: list[dt.date], batch_id: int, last_second: int) -> dict:
         spark = messages_df.sparkSession
         classified_df = classify(messages_df, days, self.settings.max_lateness_hours).persist(
             StorageLevel.MEMORY_AND_DISK)
-        reasons = {row[0]: row[1] for row in classified_df.where(F.col("rejection_reason").isNotNull()).groupBy(
-            "rejection_reason").count().collect()}
-        self._quarantine(classified_df, batch_id, bool(reasons))
-        read = classified_df.count()
+        by_reason = {row[0]: row[1] for row in classified_df.groupBy("rejection_reason").count().collect()}
+        accepted = by_reason.pop(None, 0)
+        self._quarantine(classified_df, batch_id, bool(by_reason))
         self.after_stage(VALIDATED, batch_id)
 
         events_df = accepted_events(classified_df, days).persist(StorageLevel.MEMORY_AND_DISK)
-        pages_df, tagged_events_df = self._tag(spark, events_df, days)
+        # The tag time is the batch's last message time, not the clock, so a replay tags alike.
+        pages_df, tagged_events_df = self._tag(spark, events_df, dt.datetime.fromtimestamp(last_second, dt.timezone.utc))
         append_to_table(by_partition(tagged_events_df.select(
             *EVENTS_COLUMNS, "theme", F.col("score").alias("theme_score"), F.col("source").alias("theme_source"),
             "model_version"), "user_id", "day"), self.settings, tables.EVENTS)
@@ -123,10 +120,8 @@ class StreamProcessor:
         segments = {day.isoformat(): self.segments.add_batch(spark, day, tagged_events_df) for day in days}
         self.after_stage(SEGMENTS_PUBLISHED, batch_id)
         summary = {
-            "read": read, "stored": events_df.count(), "quarantined": sum(reasons.values()),
-            "quarantined_by_reason": dict(sorted(reasons.items())),
-            "users": tagged_events_df.select("user_id").distinct().count(),
-            "pages_tagged": pages_df.where("is_new").count(), "segments": segments,
+            "read": accepted + sum(by_reason.values()), "stored": accepted, "quarantined": sum(by_reason.values()),
+            "quarantined_by_reason": dict(sorted(by_reason.items())), "segments": segments,
         }
         for frame in (lists_df, tagged_events_df, pages_df, events_df, classified_df):
             frame.unpersist()
@@ -141,12 +136,8 @@ class StreamProcessor:
         classified_df.where(F.col("rejection_reason").isNotNull()).select(*QUARANTINE_COLUMNS).coalesce(1).write.mode(
             "overwrite").json(str(target), compression="gzip")
 
-    def _tag(self, spark, events_df: DataFrame, days: list[dt.date]) -> tuple[DataFrame, DataFrame]:
-        """The batch's pages with their tags (new ones tagged now and written back) and its tagged events.
-
-        The tag time is the batch's latest message time, not the clock, so a replay tags alike.
-        """
-        tagged_at = events_df.agg(F.max("ts")).first()[0] or dt.datetime.combine(days[-1], dt.time())
+    def _tag(self, spark, events_df: DataFrame, tagged_at: dt.datetime) -> tuple[DataFrame, DataFrame]:
+        """The batch's pages with their tags (new ones tagged now and written back) and its tagged events."""
         spec = tagger_spec(self.settings, tagged_at)
         tagger, _ = tagger_and_synonyms(spec)
         pages_df = distinct_pages(events_df).persist(StorageLevel.MEMORY_AND_DISK)

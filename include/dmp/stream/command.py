@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -12,6 +13,9 @@ from dmp.errors import InputError
 
 # Exit status of `status` when the stream is not serving or stale, as init scripts do (LSB: 3 = not running).
 EXIT_NOT_RUNNING = 3
+DEMO_TRIGGER_SECONDS = 5
+DEMO_TIMEOUT_SECONDS = 300
+DEMO_URL = "https://www.autoreview.example.com/car/used-car-buying-guide"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -36,6 +40,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     produce.add_argument("--keep-ts", action="store_true",
                          help="send `ts` as it is (default: the send time, so replayed lines count for today)")
     produce.set_defaults(func=_produce)
+    demo = actions.add_parser("demo", help="one event produced, then the user's segments a trigger later")
+    demo.add_argument("--trigger-seconds", type=float, default=DEMO_TRIGGER_SECONDS,
+                      help=f"trigger of a stream the demo starts (default {DEMO_TRIGGER_SECONDS:g})")
+    demo.add_argument("--timeout", type=float, default=DEMO_TIMEOUT_SECONDS, help="seconds to wait for the segment")
+    demo.set_defaults(func=_demo)
 
 
 def _start(args: argparse.Namespace) -> int:
@@ -79,3 +88,40 @@ def _produce(args: argparse.Namespace) -> int:
     result = produce(settings, lines, args.rate, keep_ts=args.keep_ts, loop=args.loop, seconds=args.seconds)
     print(json.dumps({"topic": settings.stream_topic, **result.as_dict()}))
     return 1 if result.failed else 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    """Start the stream if needed, send one page view of a car page, print the user's segments once in."""
+    import time
+    import uuid
+
+    from dmp.errors import ServiceError
+    from dmp.storage.segments import SegmentStore
+    from dmp.storage.session import cassandra_session
+    from dmp.stream import service
+    from dmp.stream.producer import produce
+
+    settings = settings_module.load()
+    started_here = service.running_pid(settings) is None
+    service.start(settings, args.trigger_seconds)
+    user = f"demo-{uuid.uuid4().hex[:12]}"
+    line = json.dumps({"user_id": user, "ts": "now", "url": DEMO_URL, "event_type": "page_view"})
+    try:
+        produce(settings, [line], rate=1)
+        sent = time.monotonic()
+        print(f"produced: {line} (ts set to the send time)")
+        with cassandra_session(settings) as session:
+            segments = SegmentStore(session, settings.keyspace)
+            while time.monotonic() - sent < args.timeout:
+                today = dt.datetime.now(dt.timezone.utc).date()
+                found = segments.lookup(user, today)
+                if found:
+                    print(f"{user} after {time.monotonic() - sent:.1f} s: "
+                          + ", ".join(f"{segment} (until {expires})" for segment, expires in sorted(found.items())))
+                    return 0
+                time.sleep(1)
+        raise ServiceError(f"{user} was in no segment after {args.timeout:.0f} s: see {service.log_file(settings)} "
+                           "and `dmp stream status`; is a `realtime: true` segment defined under segments/?")
+    finally:
+        if started_here:
+            service.stop(settings)
