@@ -25,6 +25,9 @@ COPY --chown=50000:0 services/ services/
 RUN mvn -q -B -f services/spark-connector/pom.xml dependency:copy-dependencies \
         -DoutputDirectory=/opt/dmp/var/lib/spark-connector \
  && sha256sum services/spark-connector/pom.xml | cut -d' ' -f1 > /opt/dmp/var/lib/spark-connector/.complete \
+ && mvn -q -B -f services/spark-kafka/pom.xml dependency:copy-dependencies \
+        -DoutputDirectory=/opt/dmp/var/lib/spark-kafka \
+ && sha256sum services/spark-kafka/pom.xml | cut -d' ' -f1 > /opt/dmp/var/lib/spark-kafka/.complete \
  && rm -rf /home/airflow/.m2
 
 COPY --chown=50000:0 requirements.txt constraints.txt ./

@@ -1,5 +1,6 @@
 # The project's commands. Every target sets up what it needs first, idempotently:
-#   make demo     set up, start Cassandra, generate sample days and run the daily DAG on each; persons vs truth
+#   make demo     set up, start Cassandra and Kafka, generate sample days and run the daily DAG on each;
+#                 persons vs truth (DEMO_STREAM=1, or make demo-stream: one event through the real-time stream)
 #   make test     set up and run the test suite (the test session starts Cassandra itself)
 #   make airflow  the Airflow UI (airflow standalone) with the project's DAGs; Ctrl-C, SIGTERM or
 #                 make down stops all of it
@@ -21,8 +22,10 @@ BENCH_IDENTITY_EDGES ?= 10000000
 PYTEST_ARGS ?=
 BENCH_EVENTS ?= 1000000
 BENCH_SEGMENT_PEOPLE ?= 2500000
+BENCH_STREAM_SECONDS ?= 300
+DEMO_STREAM ?= 0
 
-.PHONY: setup venv demo test bench airflow up down status constraints clean
+.PHONY: setup venv demo demo-stream test bench airflow up down status constraints clean
 
 venv: $(INSTALLED)
 
@@ -65,18 +68,27 @@ demo: up
 	  $(DMP) segments lookup --on $$last "$$member"; \
 	  [ -z "$$member" ] || { $(DMP) privacy delete --user-id "$$member" && $(DMP) segments lookup --on $$last "$$member"; }
 	@echo "segments report: var/segments/reports/$(lastword $(DEMO_DAYS_LIST))/index.html (Browse > Segment reports in the Airflow UI)"
+	@if [ "$(DEMO_STREAM)" = "1" ]; then $(MAKE) --no-print-directory demo-stream; \
+	 else echo "real time: make demo-stream (or make demo DEMO_STREAM=1) shows one event reaching a live segment"; fi
+
+# The real-time path: one event produced, the user's segments a trigger later (starts and stops the stream).
+demo-stream: up
+	@$(DMP) schema migrate
+	@$(DMP) stream demo
 
 test: setup
 	@$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Benchmarks (ratios against a baseline run side by side); results in bench/results/*.json.
 # BENCH_EVENTS sets the pipeline's day size (make bench BENCH_EVENTS=10000000 for the 10M run);
-# BENCH_SEGMENT_PEOPLE the ids of the segments benchmark; BENCH_IDENTITY_EDGES the identity graph's edges.
+# BENCH_SEGMENT_PEOPLE the ids of the segments benchmark; BENCH_IDENTITY_EDGES the identity graph's edges;
+# BENCH_STREAM_SECONDS each rate of the stream's.
 bench: setup
 	@$(BIN)/python bench/tagging.py
 	@$(BIN)/python bench/pipeline.py --events $(BENCH_EVENTS)
 	@$(BIN)/python bench/segments.py --people $(BENCH_SEGMENT_PEOPLE)
 	@$(BIN)/python bench/identity.py --edges $(BENCH_IDENTITY_EDGES)
+	@$(BIN)/python bench/stream.py --seconds $(BENCH_STREAM_SECONDS) --ramp
 
 airflow: up
 	@$(DMP) schema migrate

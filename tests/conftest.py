@@ -1,8 +1,8 @@
-"""Shared fixtures: the project's real Cassandra node, a migrated test keyspace and local Spark.
+"""Shared fixtures: the project's real Cassandra node and Kafka broker, a migrated test keyspace and local Spark.
 
 The session uses its own keyspace (`dmp_test`) on the project's node, so tests never touch the
 demo's data. The node is started when it is not running and left running for the next session,
-as `make test` promises; `dmp services down` stops it. Tests that use the `cassandra`, `cql` or
+as `make test` promises; `dmp services down` stops it (the `kafka` broker likewise). Tests that use the `cassandra`, `cql` or
 `spark` fixtures are marked `cassandra` / `spark` automatically. `local_airflow` starts real
 `dmp airflow standalone` servers on free ports (from `DMP_TEST_FREE_PORT_BASE`), each with its own
 Airflow home copied from one migrated per session, and stops them at the end.
@@ -49,7 +49,7 @@ SPARK_TEST_CONF = {"spark.sql.shuffle.partitions": "2", "spark.ui.enabled": "fal
 AIRFLOW_START_TIMEOUT_SECONDS = 300
 DEFAULT_FREE_PORT_BASE = 18080
 LOG_SERVER_PORT_OFFSET = 10
-_MARKS_BY_FIXTURE = {"cassandra": "cassandra", "cql": "cassandra", "spark": "spark"}
+_MARKS_BY_FIXTURE = {"cassandra": "cassandra", "cql": "cassandra", "spark": "spark", "kafka": "kafka"}
 
 
 def pytest_collection_modifyitems(items):
@@ -82,11 +82,23 @@ def cql(cassandra, settings):
 
 
 @pytest.fixture(scope="session")
+def kafka(settings):
+    """The project's Kafka broker, started if needed (left running like Cassandra; `dmp services down` stops it)."""
+    from dmp.services.kafka import KafkaBroker
+
+    jars.fetch(jars.kafka_jars(settings))
+    broker = KafkaBroker(settings)
+    broker.start()
+    return broker
+
+
+@pytest.fixture(scope="session")
 def spark(settings):
     """One local SparkSession for the whole test session, with the connector pointed at the node."""
     from dmp.spark import build_spark_session
 
     jars.fetch(jars.connector_jars(settings))
+    jars.fetch(jars.spark_kafka_jars(settings))
     session = build_spark_session("dmp-tests", settings, conf=SPARK_TEST_CONF)
     yield session
     session.stop()

@@ -63,6 +63,7 @@ def runtime_paths() -> dict[str, Path]:
         "DMP_EXPECTATIONS_DIR": settings.expectations_dir,
         "the Cassandra jars' pom": jars.cassandra_jars(settings).pom,
         "the connector jars' pom": jars.connector_jars(settings).pom,
+        "the Spark Kafka source's pom": jars.spark_kafka_jars(settings).pom,
         "the DAGs folder": Path(airflow["AIRFLOW__CORE__DAGS_FOLDER"]),
         "the plugins folder": Path(airflow["AIRFLOW__CORE__PLUGINS_FOLDER"]),
         "a Spark job": job_application(settings, "validate_events"),

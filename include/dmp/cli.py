@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "dmp.segments.command",
     "dmp.privacy.command",
     "dmp.identity.command",
+    "dmp.stream.command",
 )
 
 

@@ -48,6 +48,15 @@ DEFAULT_SEGMENT_POINTER_REFRESH_SECONDS = 5.0  # how stale a lookup's view of th
 DEFAULT_IDENTITY_LOCAL_MAX_EDGES = 5_000_000
 # The identity gate's CRM match rate may move this much (absolute share) from the trailing days' median.
 DEFAULT_CRM_MATCH_RATE_MAX_CHANGE = 0.2
+DEFAULT_KAFKA_PORT = 9092  # the controller listens on the next port unless DMP_KAFKA_CONTROLLER_PORT says
+DEFAULT_KAFKA_HEAP = "512M"
+DEFAULT_STREAM_TOPIC = "clickstream"
+DEFAULT_STREAM_PARTITIONS = 4
+DEFAULT_STREAM_TRIGGER_SECONDS = 30
+# Events one micro-batch reads at most: a backlog (after an outage) is worked off in batches that
+# each still end within the latency budget, instead of one batch of everything (see bench/stream.py).
+DEFAULT_STREAM_MAX_OFFSETS_PER_TRIGGER = 300_000
+DEFAULT_STREAM_MAX_STALE_SECONDS = 300  # the watchdog restarts a stream with no batch committed for this long
 SECONDS_PER_DAY = 86_400
 # The platform's own JDK setting first, then the one other tools follow.
 JAVA_HOME_VARIABLES = ("DMP_JAVA_HOME", "JAVA_HOME")
@@ -191,6 +200,40 @@ class Settings:
     segment_gate_sample: int
     segment_pointer_refresh_seconds: float
     identity: IdentitySettings
+    # Kafka and the real-time stream (dmp.services.kafka, dmp.stream).
+    kafka_port: int
+    kafka_controller_port: int
+    kafka_bootstrap: str | None  # a real cluster's bootstrap servers; None: the project's own broker
+    kafka_heap: str
+    stream_topic: str
+    stream_partitions: int
+    stream_trigger_seconds: int
+    stream_max_offsets_per_trigger: int
+    stream_max_stale_seconds: int
+    stream_max_lag: int
+    stream_dir: Path  # the stream's checkpoint, per-batch figures, pid file and log
+
+    @property
+    def kafka_servers(self) -> str:
+        """The bootstrap servers clients connect to: DMP_KAFKA_BOOTSTRAP, or the local broker."""
+        return self.kafka_bootstrap or f"127.0.0.1:{self.kafka_port}"
+
+    @property
+    def kafka_dir(self) -> Path:
+        """The local broker's data (KRaft metadata and topic logs), config, pid file and logs."""
+        return self.var_dir / "kafka"
+
+    @property
+    def kafka_jars_dir(self) -> Path:
+        return self.var_dir / "lib" / "kafka"
+
+    @property
+    def spark_kafka_jars_dir(self) -> Path:
+        return self.var_dir / "lib" / "spark-kafka"
+
+    @property
+    def stream_quarantine_dir(self) -> Path:
+        return Path(self.quarantine_dir) / "stream"
 
     @property
     def cassandra_jars_dir(self) -> Path:
@@ -481,4 +524,25 @@ def load(env: Mapping[str, str] | None = None, *, overrides: Mapping[str, str] |
             env, "DMP_SEGMENT_POINTER_REFRESH_SECONDS", DEFAULT_SEGMENT_POINTER_REFRESH_SECONDS,
             lambda value: 0 <= value <= 3600, "seconds from 0 (read them on every lookup) to 3600"),
         identity=_identity_settings(env, landing_dir),
+        **_stream_settings(env, var_dir),
     )
+
+
+def _stream_settings(env: dict[str, str], var_dir: Path) -> dict:
+    """Kafka's and the stream's settings (fields of `Settings`)."""
+    kafka_port = _int_setting(env, "DMP_KAFKA_PORT", DEFAULT_KAFKA_PORT)
+    max_offsets = _int_setting(env, "DMP_STREAM_MAX_OFFSETS_PER_TRIGGER", DEFAULT_STREAM_MAX_OFFSETS_PER_TRIGGER)
+    return {
+        "kafka_port": kafka_port,
+        "kafka_controller_port": _int_setting(env, "DMP_KAFKA_CONTROLLER_PORT", kafka_port + 1),
+        "kafka_bootstrap": (env.get("DMP_KAFKA_BOOTSTRAP") or "").strip() or None,
+        "kafka_heap": env.get("DMP_KAFKA_HEAP") or DEFAULT_KAFKA_HEAP,
+        "stream_topic": env.get("DMP_STREAM_TOPIC") or DEFAULT_STREAM_TOPIC,
+        "stream_partitions": _int_setting(env, "DMP_STREAM_PARTITIONS", DEFAULT_STREAM_PARTITIONS),
+        "stream_trigger_seconds": _int_setting(env, "DMP_STREAM_TRIGGER_SECONDS", DEFAULT_STREAM_TRIGGER_SECONDS),
+        "stream_max_offsets_per_trigger": max_offsets,
+        "stream_max_stale_seconds": _int_setting(env, "DMP_STREAM_MAX_STALE_SECONDS", DEFAULT_STREAM_MAX_STALE_SECONDS),
+        # The watchdog calls a stream stale when this many events wait unread (10 full batches by default).
+        "stream_max_lag": _int_setting(env, "DMP_STREAM_MAX_LAG", 10 * max_offsets),
+        "stream_dir": Path(env.get("DMP_STREAM_DIR") or var_dir / "stream").resolve(),
+    }

@@ -1,7 +1,7 @@
 """The one function that builds a SparkSession for the platform.
 
 Local by default (`local[*]`), a cluster by configuration (`DMP_SPARK_MASTER`, or the master that
-spark-submit was given), always with the Spark Cassandra Connector on the classpath and pointed at
+spark-submit was given), always with the Spark Cassandra Connector (and Spark's Kafka source) on the classpath and pointed at
 the configured contact points, with the same credentials and TLS as the Python driver. Spark 3.5
 needs Java 17 and its Python workers must run the venv's interpreter; both are arranged here so
 callers never think about it. Reads, writes and deletes of the tables go through `dmp.storage.spark_io`.
@@ -13,7 +13,7 @@ import os
 import sys
 
 from dmp.services import java_stores
-from dmp.services.jars import connector_jars
+from dmp.services.jars import connector_jars, spark_kafka_jars
 from dmp.services.java import find_java17
 from dmp.settings import Settings, launched_by_spark_submit, load
 
@@ -75,7 +75,8 @@ def cassandra_connection_conf(settings: Settings) -> dict[str, str]:
 
 def spark_conf(settings: Settings) -> dict[str, str]:
     """The Spark configuration the platform runs with (also given to spark-submit)."""
-    jars = ",".join(str(jar) for jar in connector_jars(settings).jars())
+    # The Kafka source too, so the stream (and its tests) run on the same session as every job.
+    jars = ",".join(str(jar) for jar in (*connector_jars(settings).jars(), *spark_kafka_jars(settings).jars()))
     conf = {
         "spark.jars": jars,
         **cassandra_connection_conf(settings),

@@ -2,9 +2,14 @@
 
 A definition has an `id` (the file's name without `.yaml`), a `name`, a `description`, a `rule`
 (see `dmp.segments.rules`), `consent` (`required` unless it says `not_required`) and
-`membership_ttl_days` (how long a member stays in after it last qualified). Every problem is a
-`ConfigError` naming the file, the field and what is allowed. The version is a hash of the parsed
-definition, so reformatting a file or editing a comment keeps its version; changing a rule does not.
+`membership_ttl_days` (how long a member stays in after it last qualified), and `realtime: true` for
+a segment the stream (`dmp.stream`) adds members to while they browse. Only a single keyword or theme
+rule over the current day (`window_days: 1`) can be real-time: the stream sees today's events only,
+and only adds members, so a condition must be one that more of today's events can only make true
+(not `min_share`, which falls as other reading comes in, nor `regularly`, which spans weeks). Every
+problem is a `ConfigError` naming the file, the field and what is allowed. The version is a hash of
+the parsed definition (who qualifies; `realtime` only says when members are added and is left out),
+so reformatting a file or editing a comment keeps its version; changing a rule does not.
 """
 
 from __future__ import annotations
@@ -30,7 +35,7 @@ DEFINITION_SUFFIX = ".yaml"
 VERSION_CHARS = 12
 DEFAULT_TTL_DAYS = 7
 CONSENT_VALUES = ("required", "not_required")
-TOP_FIELDS = frozenset({"id", "name", "description", "rule", "consent", "membership_ttl_days"})
+TOP_FIELDS = frozenset({"id", "name", "description", "rule", "consent", "membership_ttl_days", "realtime"})
 THEME_FIELDS = frozenset({"theme", "term", "window_days", "min_active_days", "min_events", "min_share",
                           "min_decayed_score", "regularly"})
 THEME_CONDITIONS = ("min_active_days", "min_events", "min_share", "min_decayed_score", "regularly")
@@ -39,6 +44,9 @@ PAGE_FIELDS_NAME = "page"  # in a keyword rule's `fields`: every page field at o
 ATTRIBUTE_FIELDS = frozenset({"attribute", "op", "value", "values", "scale"})
 REGULARLY_FIELDS = frozenset({"min_events_per_week", "weeks", "min_weeks"})
 RULE_KINDS = ("theme", "keywords", "attribute", "segment", "all", "any", "not")
+REALTIME_WINDOW_DAYS = 1
+# Theme conditions the stream cannot evaluate by adding members during the day.
+NOT_REALTIME_THEME_CONDITIONS = ("min_share", "regularly")
 
 
 @dataclass(frozen=True)
@@ -49,12 +57,14 @@ class Definition:
     rule: Rule
     consent_required: bool
     membership_ttl_days: int
+    realtime: bool = False
     source: str = dataclasses.field(default="<memory>", compare=False)
 
     @property
     def version(self) -> str:
-        """Content hash of what the definition means (not of its file's bytes)."""
+        """Content hash of what the definition means (not of its file's bytes, nor of `realtime`)."""
         content = _without_defaults(dataclasses.asdict(dataclasses.replace(self, source="")))
+        content.pop("realtime", None)
         return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()[:VERSION_CHARS]
 
     @property
@@ -122,15 +132,42 @@ def parse_definition(document: object, taxonomy: Taxonomy, source: str = "<memor
         raise where.at("consent").error(f"{consent!r}; allowed: {', '.join(CONSENT_VALUES)}.")
     if "rule" not in mapping:
         raise where.at("rule").error(f"missing; give one rule of: {', '.join(RULE_KINDS)}.")
+    realtime = mapping.get("realtime", False)
+    if not isinstance(realtime, bool):
+        raise where.at("realtime").error(f"{realtime!r}: expected true or false.")
+    rule = _rule(mapping["rule"], where.at("rule"), taxonomy, "rule")
+    if realtime:
+        _check_realtime(rule, where.at("rule"))
     return Definition(
         id=segment_id,
         name=_text(mapping, "name", where, required=True),
         description=_text(mapping, "description", where),
-        rule=_rule(mapping["rule"], where.at("rule"), taxonomy, "rule"),
+        rule=rule,
         consent_required=consent == "required",
         membership_ttl_days=_number(mapping, "membership_ttl_days", where, int, DEFAULT_TTL_DAYS, minimum=1),
+        realtime=realtime,
         source=source,
     )
+
+
+def _check_realtime(rule: Rule, where: _Where) -> None:
+    """A real-time segment has one keyword or theme rule over the current day, with conditions the
+    day's further events can only make true (the stream adds members, never removes them)."""
+    if not isinstance(rule, (KeywordRule, ThemeRule)):
+        raise where.error("`realtime: true` needs a single `keywords` or `theme` rule over the current day "
+                          f"(`window_days: {REALTIME_WINDOW_DAYS}`); combinations, attributes and segment "
+                          "references are evaluated by the daily run only: remove `realtime` or simplify the rule.")
+    if rule.window_days != REALTIME_WINDOW_DAYS:
+        raise where.error(f"`realtime: true` evaluates the current day only: give `window_days: {REALTIME_WINDOW_DAYS}` "
+                          f"(this rule looks back {rule.window_days} days; a longer window is the daily run's).")
+    if isinstance(rule, ThemeRule):
+        used = [name for name in NOT_REALTIME_THEME_CONDITIONS if getattr(rule, name) is not None]
+        if used:
+            raise where.error(f"{', '.join(used)} cannot be real-time (a share of the day's reading falls as other "
+                              "pages are read, `regularly` spans weeks); use min_events or min_decayed_score, "
+                              "or remove `realtime`.")
+        if rule.min_active_days is not None and rule.min_active_days > REALTIME_WINDOW_DAYS:
+            raise where.at("min_active_days").error(f"{rule.min_active_days} active days cannot happen in one day.")
 
 
 def _rule(node: object, where: _Where, taxonomy: Taxonomy, label: str) -> Rule:

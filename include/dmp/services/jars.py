@@ -1,4 +1,5 @@
-"""The Java artifacts the platform runs: Cassandra's server jars and the Spark Cassandra Connector.
+"""The Java artifacts the platform runs: Cassandra's and Kafka's server jars, and Spark's connectors
+to Cassandra and to Kafka.
 
 Both come from Maven Central through `mvn dependency:copy-dependencies`, driven by the poms in
 `services/`. A folder is complete when its stamp file holds the hash of the pom that filled it,
@@ -55,6 +56,14 @@ def connector_jars(settings: Settings) -> JarSet:
         settings.home / "services/spark-connector/pom.xml",
         settings.connector_jars_dir,
     )
+
+
+def kafka_jars(settings: Settings) -> JarSet:
+    return JarSet("Kafka", settings.home / "services/kafka/pom.xml", settings.kafka_jars_dir)
+
+
+def spark_kafka_jars(settings: Settings) -> JarSet:
+    return JarSet("Spark Kafka source", settings.home / "services/spark-kafka/pom.xml", settings.spark_kafka_jars_dir)
 
 
 def fetch(jar_set: JarSet) -> bool:

@@ -88,6 +88,11 @@ def users_blob_column(users_column: str):
     return F.encode(F.concat_ws(USER_SEPARATOR, users_column), "UTF-8")
 
 
+def encode_users(users: Iterable[str]) -> bytes:
+    """The stored blob of a chunk's user ids (sorted, as `users_blob_column` writes them from Spark)."""
+    return USER_SEPARATOR.join(sorted(users)).encode("utf-8")
+
+
 def decode_users(blob: bytes | None) -> list[str]:
     """The user ids of a stored blob, in their stored (sorted) order."""
     return blob.decode("utf-8").split(USER_SEPARATOR) if blob else []
