@@ -32,7 +32,11 @@ For its logical date D (the day processed; the run starts once D is over), this 
    theta sketches per keyword and theme; theme lists that do not reconcile with the events stop the day.
 11. **gate_keyword_index**: suites `keyword_user_sets.json` and `audience_sketches.json`: chunks
    reconcile with the lists, no empty key, each sketch within its error bound of its key's users.
-12. **publish_keyword_index** (Spark): replaces the day's `keyword_user_sets` and `audience_sketches`.
+12. **publish_keyword_index** (Spark): replaces the day's `keyword_user_sets` and `audience_sketches`;
+    then **person_sketches** (Spark): the day's keyword and theme lists mapped to consented people
+    (identity's `persons`), as theta sketches under the `*_person` kinds for the Audience Builder's
+    person-level estimates (nothing while no person exists); **gate_person_sketches**: the sketch
+    suite on them; **publish_person_sketches**: replaces the day's person-level sketches.
 13. **evaluate_segments** (Spark, once the interests and the keyword index are published): every
     definition under `segments/` over the day's subjects (persons once identity publishes them, ids
     until then), members staged with score and rule; **gate_segments**: sizes against the published
@@ -140,7 +144,9 @@ def audience_daily():
     publish_interests = spark_job(steps.PUBLISH_INTERESTS)
     keyword_index = spark_job(steps.KEYWORD_INDEX)
     publish_keyword_index = spark_job(steps.PUBLISH_KEYWORD_INDEX)
-    gate_raw_events, gate_tagged_events, gate_interests, gate_keyword_index = map(gate, steps.GATES)
+    person_sketches = spark_job(steps.PERSON_SKETCHES)
+    publish_person_sketches = spark_job(steps.PUBLISH_PERSON_SKETCHES)
+    gate_raw_events, gate_tagged_events, gate_interests, gate_keyword_index, gate_person_sketches = map(gate, steps.GATES)
     evaluate_segments = spark_job(steps.EVALUATE_SEGMENTS)
     gate_segments = DmpGateOperator(gate=steps.SEGMENTS_GATE, job=steps.gate_step(steps.SEGMENTS_GATE),
                                     application_args=DAY_ARGS)
@@ -151,6 +157,8 @@ def audience_daily():
     gate_tagged_events >> store_events >> [daily_interests, keyword_index]
     daily_interests >> lifetime_interests >> gate_interests >> publish_interests
     keyword_index >> gate_keyword_index >> publish_keyword_index
+    # Person-level sketches follow the published index (and identity's persons, once identity is wired in).
+    publish_keyword_index >> person_sketches >> gate_person_sketches >> publish_person_sketches >> reported
     [publish_interests, publish_keyword_index] >> evaluate_segments >> gate_segments >> publish_segments >> reported
 
 

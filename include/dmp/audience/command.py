@@ -20,6 +20,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     estimate.add_argument("--days", type=int, default=30, help="days up to --until (default 30)")
     estimate.add_argument("--theme", action="store_true", help="the entries are themes, not keywords")
     estimate.set_defaults(func=_estimate)
+    serve = subparsers.add_parser("serve", help="the Audience Builder alone (the app Airflow mounts at /audience)")
+    serve.add_argument("--port", type=int, default=None, help="port on 127.0.0.1 (default 8765)")
+    serve.set_defaults(func=_serve)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from dmp.audience.dev import DEFAULT_PORT, serve
+
+    port = args.port or DEFAULT_PORT
+    if not 1 <= port <= 65535:
+        raise InputError(f"--port {port}: a port from 1 to 65535.")
+    serve(settings_module.load(), port)
+    return 0
 
 
 def _estimate(args: argparse.Namespace) -> int:

@@ -20,6 +20,7 @@ LATER_STEPS = {
     "tagging": steps.TAG_EVENTS, "store": steps.STORE_EVENTS, "interests": steps.DAILY_INTERESTS,
     "lifetime": steps.LIFETIME_INTERESTS, "interests_published": steps.PUBLISH_INTERESTS,
     "keywords": steps.KEYWORD_INDEX, "keywords_published": steps.PUBLISH_KEYWORD_INDEX,
+    "person_sketches": steps.PERSON_SKETCHES, "person_sketches_published": steps.PUBLISH_PERSON_SKETCHES,
     "segments": steps.EVALUATE_SEGMENTS, "segments_published": steps.PUBLISH_SEGMENTS,
 }
 RECONCILED_COUNTS = ("read", "accepted", "quarantined")  # read = accepted + quarantined, always

@@ -20,6 +20,8 @@ LIFETIME_INTERESTS = "lifetime_interests"
 PUBLISH_INTERESTS = "publish_interests"
 KEYWORD_INDEX = "keyword_index"
 PUBLISH_KEYWORD_INDEX = "publish_keyword_index"
+PERSON_SKETCHES = "person_sketches"
+PUBLISH_PERSON_SKETCHES = "publish_person_sketches"
 EVALUATE_SEGMENTS = "evaluate_segments"
 PUBLISH_SEGMENTS = "publish_segments"
 REPORT = "report"
@@ -29,7 +31,8 @@ RAW_EVENTS_GATE = "raw_events"
 TAGGED_EVENTS_GATE = "tagged_events"
 INTERESTS_GATE = "interests"
 KEYWORD_INDEX_GATE = "keyword_index"
-GATES = (RAW_EVENTS_GATE, TAGGED_EVENTS_GATE, INTERESTS_GATE, KEYWORD_INDEX_GATE)
+PERSON_SKETCHES_GATE = "person_sketches"
+GATES = (RAW_EVENTS_GATE, TAGGED_EVENTS_GATE, INTERESTS_GATE, KEYWORD_INDEX_GATE, PERSON_SKETCHES_GATE)
 # The segment gate is a Spark job of its own (sizes against the published version, consent, a
 # re-checked sample), not Great Expectations suites run by `spark_jobs/gate.py`.
 SEGMENTS_GATE = "segments"
@@ -39,6 +42,7 @@ PUBLISHES = {
     STORE_EVENTS: (tables.EVENTS, tables.PAGE_INDEX),
     PUBLISH_INTERESTS: (tables.DAILY_INTERESTS, tables.LIFETIME_INTERESTS),
     PUBLISH_KEYWORD_INDEX: (tables.KEYWORD_USER_SETS, tables.AUDIENCE_SKETCHES),
+    PUBLISH_PERSON_SKETCHES: (tables.AUDIENCE_SKETCHES,),  # the `*_person` kinds only
     PUBLISH_SEGMENTS: (tables.SEGMENT_VERSIONS, tables.USERS_BY_SEGMENT, tables.SEGMENTS_BY_USER, tables.SEGMENT_CURRENT),
 }
 

@@ -22,7 +22,7 @@ from dmp.pipeline.runs import read_step_summary, step_summary_path
 from dmp.pipeline.theme_lineage import ancestor_rows
 from dmp.quality.baseline import volume_parameters
 from dmp.settings import Settings
-from dmp.storage.formats import KINDS
+from dmp.storage.formats import KINDS, person_kinds
 from dmp.tagging.taxonomy import UNKNOWN, load_taxonomy
 
 
@@ -106,6 +106,14 @@ def _keyword_index_parameters(settings: Settings, day: dt.date) -> dict:
     }
 
 
+def _person_sketches_parameters(settings: Settings, day: dt.date) -> dict:
+    return {
+        "sketches": _figure(settings, day, steps.PERSON_SKETCHES, "person_sketches"),
+        "kinds": list(person_kinds()),
+        "max_sketch_error": MAX_SKETCH_ERROR,
+    }
+
+
 GATES = {
     gate.name: gate
     for gate in (
@@ -116,6 +124,9 @@ GATES = {
         Gate(steps.KEYWORD_INDEX_GATE, (Check("keyword_user_sets", staging.KEYWORD_USER_SETS),
                                         Check("audience_sketches", staging.AUDIENCE_SKETCHES)),
              _keyword_index_parameters),
+        # The id-level sketches' suite: one row per counted key, known kinds, each within its error bound.
+        Gate(steps.PERSON_SKETCHES_GATE, (Check("audience_sketches", staging.PERSON_SKETCHES),),
+             _person_sketches_parameters),
     )
 }
 
