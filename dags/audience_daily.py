@@ -47,12 +47,17 @@ For its logical date D (the day processed; the run starts once D is over), this 
 12. **gate_keyword_index**: suites `keyword_user_sets.json` and `audience_sketches.json`: chunks
    reconcile with the lists, no empty key, each sketch within its error bound of its key's users.
 13. **publish_keyword_index** (Spark): replaces the day's `keyword_user_sets` and `audience_sketches`.
-14. **evaluate_segments** (Spark, once identity and the keyword index are published): every
+14. **person_sketches** (Spark, once identity and the keyword index are published): the day's keyword
+    and theme lists mapped to consented people (identity's `persons`), as theta sketches under the
+    `*_person` kinds for the Audience Builder's person-level estimates (nothing while no person
+    exists); **gate_person_sketches**: the sketch suite on them; **publish_person_sketches**:
+    replaces the day's person-level sketches.
+15. **evaluate_segments** (Spark, once identity and the keyword index are published): every
     definition under `segments/` over the day's subjects (persons once identity publishes them, ids
     until then), members staged with score and rule; **gate_segments**: sizes against the published
     version, consent, a re-checked sample; **publish_segments**: a new version per segment made
     current by one pointer write, the exports under `DMP_EXPORT_DIR` and the report.
-15. **report**: logs and returns the day's figures (`dmp runs show D` prints the same).
+16. **report**: logs and returns the day's figures (`dmp runs show D` prints the same).
 
 Every Cassandra write has one shape: a step computes and stages (Parquet under `DMP_STAGING_DIR/D/`),
 a gate checks the staged rows, then a publishing task (the only tasks with Cassandra outlets, listed
@@ -163,9 +168,12 @@ def audience_daily():
     publish_interests = spark_job(steps.PUBLISH_INTERESTS)
     keyword_index = spark_job(steps.KEYWORD_INDEX)
     publish_keyword_index = spark_job(steps.PUBLISH_KEYWORD_INDEX)
-    gate_raw_events, gate_tagged_events, gate_interests, gate_keyword_index, gate_identity = map(gate, steps.GATES)
+    gate_raw_events, gate_tagged_events, gate_interests, gate_keyword_index, gate_identity, gate_person_sketches = \
+        map(gate, steps.GATES)
     identity = spark_job(steps.IDENTITY)
     publish_identity = spark_job(steps.PUBLISH_IDENTITY)
+    person_sketches = spark_job(steps.PERSON_SKETCHES)
+    publish_person_sketches = spark_job(steps.PUBLISH_PERSON_SKETCHES)
     evaluate_segments = spark_job(steps.EVALUATE_SEGMENTS)
     gate_segments = DmpGateOperator(gate=steps.SEGMENTS_GATE, job=steps.gate_step(steps.SEGMENTS_GATE),
                                     application_args=DAY_ARGS)
@@ -178,6 +186,8 @@ def audience_daily():
     daily_interests >> lifetime_interests >> gate_interests >> publish_interests
     publish_interests >> identity >> gate_identity >> publish_identity
     keyword_index >> gate_keyword_index >> publish_keyword_index
+    [publish_identity, publish_keyword_index] >> person_sketches >> gate_person_sketches >> publish_person_sketches
+    publish_person_sketches >> reported
     [publish_identity, publish_keyword_index] >> evaluate_segments >> gate_segments >> publish_segments >> reported
 
 

@@ -22,6 +22,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     estimate.add_argument("--words", choices=WORD_SCOPES, default=BOTH_WORDS,
                           help="count who read the keywords on pages, searched for them, or both (default)")
     estimate.set_defaults(func=_estimate)
+    serve = subparsers.add_parser("serve", help="the Audience Builder alone (the app Airflow mounts at /audience)")
+    serve.add_argument("--port", type=int, default=None, help="port on 127.0.0.1 (default 8765)")
+    serve.set_defaults(func=_serve)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from dmp.audience.dev import DEFAULT_PORT, serve
+
+    port = args.port or DEFAULT_PORT
+    if not 1 <= port <= 65535:
+        raise InputError(f"--port {port}: a port from 1 to 65535.")
+    serve(settings_module.load(), port)
+    return 0
 
 
 def _estimate(args: argparse.Namespace) -> int:

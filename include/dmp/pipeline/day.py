@@ -16,7 +16,8 @@ from dmp.pipeline import steps
 from dmp.pipeline.interests import interests_day
 from dmp.pipeline.keyword_index import keyword_index_day
 from dmp.pipeline.lifetime import lifetime_day
-from dmp.pipeline.publish import publish_interests_day, publish_keyword_index_day
+from dmp.pipeline.person_sketches import person_sketches_day
+from dmp.pipeline.publish import publish_interests_day, publish_keyword_index_day, publish_person_sketches_day
 from dmp.pipeline.store import store_day
 from dmp.pipeline.tag_day import tag_day
 from dmp.pipeline.validate import validate_day
@@ -54,6 +55,9 @@ def day_steps(tagged_at: dt.datetime | None = None) -> dict[str, StepBody]:
         steps.KEYWORD_INDEX: keyword_index_day,
         steps.gate_step(steps.KEYWORD_INDEX_GATE): _gate(steps.KEYWORD_INDEX_GATE),
         steps.PUBLISH_KEYWORD_INDEX: publish_keyword_index_day,
+        steps.PERSON_SKETCHES: person_sketches_day,
+        steps.gate_step(steps.PERSON_SKETCHES_GATE): _gate(steps.PERSON_SKETCHES_GATE),
+        steps.PUBLISH_PERSON_SKETCHES: publish_person_sketches_day,
     }
 
 

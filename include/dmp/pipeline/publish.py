@@ -18,6 +18,7 @@ from dmp.pipeline.lifetime import DAILY_KEY, LIFETIME_COLUMNS, LIFETIME_KEY
 from dmp.pipeline.runs import write_step_summary
 from dmp.settings import Settings
 from dmp.storage import tables
+from dmp.storage.formats import person_kinds
 from dmp.storage.keyword_index import BUCKET_WRITE_CONF, clear_day
 from dmp.storage.spark_io import append_to_table, by_partition, delete_rows
 
@@ -61,4 +62,15 @@ def publish_keyword_index_day(spark: SparkSession, settings: Settings, day: dt.d
     append_to_table(sketches_df, settings, tables.AUDIENCE_SKETCHES, conf=BUCKET_WRITE_CONF)
     summary = {"date": day.isoformat(), "keyword_user_sets": sets_df.count(), "sketches": sketches_df.count()}
     write_step_summary(settings, day, steps.PUBLISH_KEYWORD_INDEX, summary)
+    return summary
+
+
+def publish_person_sketches_day(spark: SparkSession, settings: Settings, day: dt.date) -> dict:
+    """Replace the day's person-level sketches (the `*_person` kinds) with the gated staged rows."""
+    sketches_df = by_partition(staging.read_staged(spark, settings, day, staging.PERSON_SKETCHES).select(
+        *SKETCH_COLUMNS), "kind", "bucket")
+    clear_day(settings, day, kinds=person_kinds(), index=False)
+    append_to_table(sketches_df, settings, tables.AUDIENCE_SKETCHES, conf=BUCKET_WRITE_CONF)
+    summary = {"date": day.isoformat(), "sketches": sketches_df.count()}
+    write_step_summary(settings, day, steps.PUBLISH_PERSON_SKETCHES, summary)
     return summary

@@ -21,6 +21,7 @@ LATER_STEPS = {
     "lifetime": steps.LIFETIME_INTERESTS, "interests_published": steps.PUBLISH_INTERESTS,
     "identity": steps.IDENTITY, "identity_published": steps.PUBLISH_IDENTITY,
     "keywords": steps.KEYWORD_INDEX, "keywords_published": steps.PUBLISH_KEYWORD_INDEX,
+    "person_sketches": steps.PERSON_SKETCHES, "person_sketches_published": steps.PUBLISH_PERSON_SKETCHES,
     "segments": steps.EVALUATE_SEGMENTS, "segments_published": steps.PUBLISH_SEGMENTS,
 }
 RECONCILED_COUNTS = ("read", "accepted", "quarantined")  # read = accepted + quarantined, always

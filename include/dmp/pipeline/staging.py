@@ -49,6 +49,7 @@ SEGMENT_QUALIFIED = "segment_qualified"
 SEGMENT_MEMBERS = "segment_members"
 KEYWORD_USER_SETS = "keyword_user_sets"
 AUDIENCE_SKETCHES = "audience_sketches"
+PERSON_SKETCHES = "person_sketches"
 WRITTEN_BY = {
     **{dataset: steps.IDENTITY for dataset in IDENTITY_DATASETS},
     EVENTS: steps.VALIDATE_EVENTS,
@@ -63,6 +64,7 @@ WRITTEN_BY = {
     USER_LISTS: steps.KEYWORD_INDEX,
     KEYWORD_USER_SETS: steps.KEYWORD_INDEX,
     AUDIENCE_SKETCHES: steps.KEYWORD_INDEX,
+    PERSON_SKETCHES: steps.PERSON_SKETCHES,
     SEGMENT_QUALIFIED: steps.EVALUATE_SEGMENTS,
     SEGMENT_MEMBERS: steps.EVALUATE_SEGMENTS,
 }

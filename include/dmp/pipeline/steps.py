@@ -23,6 +23,8 @@ KEYWORD_INDEX = "keyword_index"
 PUBLISH_KEYWORD_INDEX = "publish_keyword_index"
 IDENTITY = "identity"
 PUBLISH_IDENTITY = "publish_identity"
+PERSON_SKETCHES = "person_sketches"
+PUBLISH_PERSON_SKETCHES = "publish_person_sketches"
 EVALUATE_SEGMENTS = "evaluate_segments"
 PUBLISH_SEGMENTS = "publish_segments"
 REPORT = "report"
@@ -33,7 +35,8 @@ TAGGED_EVENTS_GATE = "tagged_events"
 INTERESTS_GATE = "interests"
 KEYWORD_INDEX_GATE = "keyword_index"
 IDENTITY_GATE = "identity"
-GATES = (RAW_EVENTS_GATE, TAGGED_EVENTS_GATE, INTERESTS_GATE, KEYWORD_INDEX_GATE, IDENTITY_GATE)
+PERSON_SKETCHES_GATE = "person_sketches"
+GATES = (RAW_EVENTS_GATE, TAGGED_EVENTS_GATE, INTERESTS_GATE, KEYWORD_INDEX_GATE, IDENTITY_GATE, PERSON_SKETCHES_GATE)
 # The segment gate is a Spark job of its own (sizes against the published version, consent, a
 # re-checked sample), not Great Expectations suites run by `spark_jobs/gate.py`.
 SEGMENTS_GATE = "segments"
@@ -45,6 +48,7 @@ PUBLISHES = {
     PUBLISH_KEYWORD_INDEX: (tables.KEYWORD_USER_SETS, tables.AUDIENCE_SKETCHES),
     PUBLISH_IDENTITY: (tables.CRM_CUSTOMERS, tables.IDENTITY_EDGES, tables.PERSON_BY_ID, tables.PERSON_MERGES,
                        tables.PERSON_DAILY_INTERESTS, tables.PERSON_INTERESTS, tables.PERSONS),
+    PUBLISH_PERSON_SKETCHES: (tables.AUDIENCE_SKETCHES,),  # the `*_person` kinds only
     PUBLISH_SEGMENTS: (tables.SEGMENT_VERSIONS, tables.USERS_BY_SEGMENT, tables.SEGMENTS_BY_USER, tables.SEGMENT_CURRENT),
 }
 

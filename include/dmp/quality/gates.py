@@ -22,7 +22,7 @@ from dmp.pipeline.runs import read_step_summary, step_summary_path
 from dmp.pipeline.theme_lineage import ancestor_rows
 from dmp.quality.baseline import match_rate_parameters, volume_parameters
 from dmp.settings import Settings
-from dmp.storage.formats import KINDS
+from dmp.storage.formats import KINDS, person_kinds
 from dmp.tagging.taxonomy import UNKNOWN, load_taxonomy
 
 
@@ -114,6 +114,12 @@ def _keyword_index_parameters(settings: Settings, day: dt.date) -> dict:
 def _identity_parameters(settings: Settings, day: dt.date) -> dict:
     _figure(settings, day, steps.IDENTITY, "persons")  # a clear error when the stage has not run
     return {"max_ids_per_person": settings.identity.caps.max_ids_per_person, **match_rate_parameters(settings, day)}
+def _person_sketches_parameters(settings: Settings, day: dt.date) -> dict:
+    return {
+        "sketches": _figure(settings, day, steps.PERSON_SKETCHES, "person_sketches"),
+        "kinds": list(person_kinds()),
+        "max_sketch_error": MAX_SKETCH_ERROR,
+    }
 
 
 GATES = {
@@ -129,6 +135,9 @@ GATES = {
         Gate(steps.IDENTITY_GATE, (Check("persons", staging.PERSONS), Check("person_by_id", staging.PERSON_BY_ID),
                                    Check("email_scan", staging.EMAIL_SCAN),
                                    Check("identity_figures", staging.IDENTITY_FIGURES)), _identity_parameters),
+        # The id-level sketches' suite: one row per counted key, known kinds, each within its error bound.
+        Gate(steps.PERSON_SKETCHES_GATE, (Check("audience_sketches", staging.PERSON_SKETCHES),),
+             _person_sketches_parameters),
     )
 }
 

@@ -1,8 +1,9 @@
-"""The Chromium the browser tests drive (Playwright with `executable_path`), installed by setup.
+"""The Debian tools tests and benchmarks drive, installed by setup: Chromium and `hey`.
 
-Playwright's own browser download is not used: the tests run Debian's `chromium` package, which
-`dmp setup` installs with apt-get when it is missing and setup runs as root (CI's fresh machine);
-otherwise it says what to install.
+Playwright's own browser download is not used: the tests run Debian's `chromium` package (with
+Playwright's `executable_path`), and the Audience Builder's load benchmark runs Debian's `hey`.
+`dmp setup` installs each with apt-get when it is missing and setup runs as root (CI's fresh
+machine); otherwise it says what to install.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 from dmp.errors import MissingToolError
 
 CHROMIUM = "chromium"
+HEY = "hey"  # HTTP load generator (the Audience Builder's latency benchmark)
 APT_GET = "apt-get"
 APT_TIMEOUT_SECONDS = 900
 
@@ -35,17 +37,23 @@ def chromium_path() -> Path:
 
 def ensure_chromium() -> bool:
     """Install Debian's chromium when it is missing (root only); True when it was installed."""
-    if find_chromium() is not None:
+    return ensure_debian_tool(CHROMIUM, "the browser tests")
+
+
+def ensure_debian_tool(tool: str, needed_by: str) -> bool:
+    """Install the Debian package `tool` (its program has the same name) when it is missing (root
+    only); True when it was installed."""
+    if shutil.which(tool) is not None:
         return False
     if os.geteuid() != 0 or shutil.which(APT_GET) is None:
         raise MissingToolError(
-            f"{CHROMIUM} (for the browser tests) is not installed and this setup cannot install it "
-            f"(it needs root and {APT_GET}). Install it: `sudo {APT_GET} install {CHROMIUM}`, then run `make setup` again."
+            f"{tool} (for {needed_by}) is not installed and this setup cannot install it "
+            f"(it needs root and {APT_GET}). Install it: `sudo {APT_GET} install {tool}`, then run `make setup` again."
         )
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    for command in ([APT_GET, "update", "-q"], [APT_GET, "install", "-y", "-q", "--no-install-recommends", CHROMIUM]):
+    for command in ([APT_GET, "update", "-q"], [APT_GET, "install", "-y", "-q", "--no-install-recommends", tool]):
         result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=APT_TIMEOUT_SECONDS)
         if result.returncode != 0:
             tail = "\n".join((result.stdout + result.stderr).strip().splitlines()[-10:])
-            raise MissingToolError(f"`{' '.join(command)}` failed while installing {CHROMIUM}:\n{tail}")
+            raise MissingToolError(f"`{' '.join(command)}` failed while installing {tool}:\n{tail}")
     return True

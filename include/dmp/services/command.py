@@ -46,6 +46,7 @@ def _setup(args: argparse.Namespace) -> int:
     _timed("Spark Kafka source jars", lambda: jars.fetch(jars.spark_kafka_jars(settings)))
     _timed("Airflow metadata database", lambda: migrate_airflow_db(settings))
     _timed("Chromium (browser tests)", browser.ensure_chromium)
+    _timed("hey (load benchmarks)", lambda: browser.ensure_debian_tool(browser.HEY, "the load benchmarks"))
     return 0
 
 

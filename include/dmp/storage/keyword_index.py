@@ -26,8 +26,9 @@ DELETE_CONCURRENCY = 64
 DAYS_PER_READ = 31  # days listed in one read of a key's sketches
 
 
-def clear_day(settings: Settings, day: dt.date) -> None:
-    """Remove the day's index rows and sketches, so a re-run leaves nothing of an earlier run behind."""
+def clear_day(settings: Settings, day: dt.date, kinds: tuple[str, ...] = KINDS, index: bool = True) -> None:
+    """Remove the day's sketches of `kinds` (and its index rows, with `index`), so a re-run leaves
+    nothing of an earlier run behind."""
     from cassandra.concurrent import execute_concurrent_with_args
 
     with cassandra_session(settings) as session:
@@ -36,9 +37,10 @@ def clear_day(settings: Settings, day: dt.date) -> None:
         sketches = prepare(session, f"DELETE FROM {settings.keyspace}.{tables.AUDIENCE_SKETCHES} "
                                     "WHERE kind = ? AND bucket = ? AND day = ?", settings.keyspace)
         buckets = range(KEY_BUCKETS)
-        execute_concurrent_with_args(session, sets, [(day, bucket) for bucket in buckets],
-                                     concurrency=DELETE_CONCURRENCY)
-        execute_concurrent_with_args(session, sketches, [(kind, bucket, day) for kind in KINDS for bucket in buckets],
+        if index:
+            execute_concurrent_with_args(session, sets, [(day, bucket) for bucket in buckets],
+                                         concurrency=DELETE_CONCURRENCY)
+        execute_concurrent_with_args(session, sketches, [(kind, bucket, day) for kind in kinds for bucket in buckets],
                                      concurrency=DELETE_CONCURRENCY)
 
 
@@ -49,6 +51,20 @@ class SketchReader:
         self.session = session
         self._select = prepare(session, f"SELECT day, sketch FROM {keyspace}.{tables.AUDIENCE_SKETCHES} "
                                         "WHERE kind = ? AND bucket = ? AND day IN ? AND key = ?", keyspace)
+        self._select_days = prepare(session, f"SELECT day, sketch FROM {keyspace}.{tables.AUDIENCE_SKETCHES} "
+                                             "WHERE kind = ? AND bucket = ? AND day IN ? AND key = ?", keyspace)
+
+    def sketches_by_day(self, kind: str, keys: tuple[str, ...], days: list[dt.date]) -> dict[tuple[str, dt.date], bytes]:
+        """(key, day) -> serialized sketch for each of `keys` (of `kind`) on each of `days` that has one;
+        for callers that cache per day (the Audience Builder). Reads run concurrently, DAYS_PER_READ days each."""
+        day_groups = [days[start:start + DAYS_PER_READ] for start in range(0, len(days), DAYS_PER_READ)]
+        futures = [(key, self.session.execute_async(self._select_days, (kind, key_bucket(key), some_days, key)))
+                   for key in keys for some_days in day_groups]
+        found: dict[tuple[str, dt.date], bytes] = {}
+        for key, future in futures:
+            for row in future.result():
+                found[(key, _as_date(row.day))] = row.sketch
+        return found
 
     def _read(self, kind: str, keys: tuple[str, ...], first: dt.date, last: dt.date) -> dict[str, dict[dt.date, bytes]]:
         days = days_between(first, last)
@@ -88,6 +104,11 @@ class SketchReader:
 
 def _as_date(value) -> dt.date:
     """The driver returns `date` columns as its own Date type: a plain date, for lookups."""
+    return value if isinstance(value, dt.date) else value.date()
+
+
+def _as_date(value) -> dt.date:
+    """The driver's `cassandra.util.Date` (or a date) as a `datetime.date`."""
     return value if isinstance(value, dt.date) else value.date()
 
 

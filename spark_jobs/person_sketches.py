@@ -1,0 +1,21 @@
+"""Spark job: the day's keyword and theme lists mapped to consented people, as theta sketches staged for the gate.
+
+Run by the `audience_daily` DAG, or by hand:
+    spark-submit spark_jobs/person_sketches.py --date 2026-11-01
+"""
+
+from __future__ import annotations
+
+import sys
+
+from dmp.pipeline import steps
+from dmp.pipeline.jobs import run_day_job
+from dmp.pipeline.person_sketches import person_sketches_day
+
+
+def main(argv: list[str] | None = None) -> int:
+    return run_day_job(steps.PERSON_SKETCHES, __doc__.splitlines()[0], person_sketches_day, argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
