@@ -19,9 +19,11 @@ class NaiveTagger:
     def __init__(self, model: EmbeddingModel, taxonomy: Taxonomy):
         self.vectors = model.vectors
         self.names = taxonomy.names
+        known = [[w for w in theme.seeds if w in self.vectors.key_to_index] for theme in taxonomy.themes]
+        # A theme none of whose seeds the model knows cannot win (a zero centroid), as in a first implementation.
         self.centroids = np.stack([
-            self.vectors.get_mean_vector([w for w in theme.seeds if w in self.vectors.key_to_index], post_normalize=True)
-            for theme in taxonomy.themes
+            self.vectors.get_mean_vector(seeds, post_normalize=True) if seeds else np.zeros(self.vectors.vector_size)
+            for seeds in known
         ])
 
     def tag_one(self, url: str, title: str | None = None) -> str:

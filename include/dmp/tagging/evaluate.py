@@ -1,8 +1,9 @@
 """Measuring a tagger against labelled pages: accuracy, macro-F1, coverage, per-theme figures.
 
 The labelled file is tab-separated with a header and the columns `url`, `label` and optionally
-`title`; labels are theme names of the taxonomy. A page tagged 'unknown' counts as a miss for
-accuracy and recall, and is reported apart as coverage.
+`title`; labels are theme names of the taxonomy. A row whose `url` is empty (a set of titles
+only) is tagged from its title, with or without `use_titles`. A page tagged 'unknown' counts as a
+miss for accuracy and recall, and is reported apart as coverage.
 """
 
 from __future__ import annotations
@@ -39,12 +40,25 @@ def read_labeled(path: Path, theme_names: tuple[str, ...]) -> LabeledPages:
             rows = list(reader)
     except FileNotFoundError:
         raise InputError(f"Labelled file {path} does not exist.") from None
+    if not rows:
+        raise InputError(f"{path}: no labelled row under the header.")
+    unlabelled = [number for number, row in enumerate(rows, start=2) if not row.get("label")]
+    if unlabelled:
+        raise InputError(f"{path}: line(s) {unlabelled[:10]} have no label ({len(unlabelled)} in all); every row "
+                         "needs `url<TAB>label[<TAB>title]`.")
     labels = [row["label"] for row in rows]
     strangers = sorted(set(labels) - set(theme_names))
     if strangers:
         raise InputError(f"{path}: label(s) {strangers[:10]} are not themes of the taxonomy {list(theme_names)}.")
     titles = [row.get("title") or "" for row in rows] if "title" in rows[0] else None
-    return LabeledPages([row["url"] for row in rows], labels, titles)
+    return LabeledPages([row.get("url") or "" for row in rows], labels, titles)
+
+
+def combine(sets: list[LabeledPages]) -> LabeledPages:
+    """Several labelled sets as one (titles kept when every set has them)."""
+    titles = None if any(pages.titles is None for pages in sets) else [t for pages in sets for t in pages.titles]
+    return LabeledPages([u for pages in sets for u in pages.urls], [label for pages in sets for label in pages.labels],
+                        titles)
 
 
 def evaluate(tagger: Tagger, pages: LabeledPages, use_titles: bool = False) -> dict:
@@ -52,8 +66,10 @@ def evaluate(tagger: Tagger, pages: LabeledPages, use_titles: bool = False) -> d
     started = time.perf_counter()
     predicted: list[str] = []
     for start in range(0, len(pages.urls), BATCH):
-        titles = pages.titles[start:start + BATCH] if use_titles and pages.titles else None
-        predicted.extend(tag.theme for tag in tagger.tag(pages.urls[start:start + BATCH], titles))
+        urls = pages.urls[start:start + BATCH]
+        titles = [title if use_titles or not url else None
+                  for url, title in zip(urls, pages.titles[start:start + BATCH])] if pages.titles else None
+        predicted.extend(tag.theme for tag in tagger.tag(urls, titles))
     seconds = time.perf_counter() - started
     return {**scores(pages.labels, predicted, tagger.taxonomy.names), "pages": len(predicted),
             "use_titles": use_titles, "model_version": tagger.model_version, "seconds": round(seconds, 2),

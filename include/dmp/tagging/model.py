@@ -74,9 +74,13 @@ def _write_tokens(corpus: Path, tokens_path: Path) -> tuple[int, int]:
     return documents, words_written
 
 
-def train_model(corpus: Path, out_dir: Path, parameters: TrainingParameters = DEFAULT_TRAINING) -> EmbeddingModel:
-    """Train Word2Vec on `corpus` (one document per line) and save the model in `out_dir`."""
-    from gensim.models import Word2Vec
+def train_model(corpus: Path, out_dir: Path, parameters: TrainingParameters = DEFAULT_TRAINING,
+                init_vectors: Path | None = None) -> EmbeddingModel:
+    """Train Word2Vec on `corpus` (one document per line) and save the model in `out_dir`.
+
+    With `init_vectors` (a client's word2vec/fastText file), the corpus words that file knows start
+    from, and keep, its vectors: the corpus places its other words among them (see `vectors.py`).
+    """
 
     if not Path(corpus).is_file():
         raise InputError(f"Corpus {corpus} does not exist: give a text file with one document per line.")
@@ -89,11 +93,7 @@ def train_model(corpus: Path, out_dir: Path, parameters: TrainingParameters = DE
         if documents == 0:
             raise InputError(f"Corpus {corpus} has no words: give a text file with one document per line.")
         parameters = dataclasses.replace(parameters, epochs=_epochs(parameters, corpus_words))
-        model = Word2Vec(
-            corpus_file=str(tokens_path), vector_size=parameters.vector_size, window=parameters.window,
-            min_count=parameters.min_count, epochs=parameters.epochs, sg=parameters.sg, seed=parameters.seed,
-            workers=parameters.workers,
-        )
+        model, initialised = _word2vec(tokens_path, parameters, init_vectors)
         vectors = model.wv
         if len(vectors) == 0:
             raise InputError(f"Corpus {corpus} has no word seen {parameters.min_count} times or more: nothing to learn.")
@@ -109,6 +109,71 @@ def train_model(corpus: Path, out_dir: Path, parameters: TrainingParameters = DE
         "tokens": int(model.corpus_total_words),
         "vocabulary": len(vectors),
         "parameters": parameters.__dict__,
+        **({"init_vectors": str(init_vectors), "initialised_words": initialised} if init_vectors else {}),
+        "seconds": round((dt.datetime.now(dt.timezone.utc) - started).total_seconds(), 1),
+    }
+    return save_model(out_dir, vectors, offsets, word_ids, metadata)
+
+
+def _word2vec(tokens_path: Path, parameters: TrainingParameters, init_vectors: Path | None):
+    """A trained gensim Word2Vec, and how many of its words started from (and kept) `init_vectors`."""
+    from gensim.models import Word2Vec
+
+    if init_vectors is None:
+        return Word2Vec(
+            corpus_file=str(tokens_path), vector_size=parameters.vector_size, window=parameters.window,
+            min_count=parameters.min_count, epochs=parameters.epochs, sg=parameters.sg, seed=parameters.seed,
+            workers=parameters.workers,
+        ), 0
+    from dmp.tagging.vectors import read_vectors
+
+    given = read_vectors(init_vectors)
+    model = Word2Vec(vector_size=given.vector_size, window=parameters.window, min_count=parameters.min_count,
+                     sg=parameters.sg, seed=parameters.seed, workers=parameters.workers)
+    model.build_vocab(corpus_file=str(tokens_path))
+    known = [(index, given.key_to_index[word]) for index, word in enumerate(model.wv.index_to_key)
+             if word in given.key_to_index]
+    locks = np.ones(len(model.wv), dtype=np.float32)
+    if known:
+        ours, theirs = map(list, zip(*known))
+        model.wv.vectors[ours] = given.vectors[theirs]
+        locks[ours] = 0.0  # the client's vectors stay as given; the corpus's other words move around them
+    model.wv.vectors_lockf = locks
+    model.train(corpus_file=str(tokens_path), total_words=model.corpus_total_words, epochs=parameters.epochs)
+    return model, len(known)
+
+
+def import_model(vector_file: Path, out_dir: Path, corpus: Path | None = None) -> EmbeddingModel:
+    """Make a client's word2vec/fastText vectors a model, with `corpus` (optional) for theme profiles to learn from.
+
+    Without a corpus, profiles rest on the seed words and the vectors alone (`profiles.py`).
+    """
+    from dmp.tagging.vectors import read_vectors
+
+    started = dt.datetime.now(dt.timezone.utc)
+    vectors = read_vectors(vector_file)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    offsets, word_ids, documents = np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int32), 0
+    if corpus is not None:
+        if not Path(corpus).is_file():
+            raise InputError(f"Corpus {corpus} does not exist: give a text file with one document per line.")
+        tokens_path = out_dir / ".corpus.tokens"
+        try:
+            documents, _ = _write_tokens(Path(corpus), tokens_path)
+            offsets, word_ids = _corpus_ids(tokens_path, vectors.key_to_index)
+        finally:
+            tokens_path.unlink(missing_ok=True)
+    digest = hashlib.sha256(f"{vector_file}:{Path(vector_file).stat().st_size}:{corpus}".encode()).hexdigest()[:8]
+    metadata = {
+        "version": f"imported-{started:%Y%m%dT%H%M%S}-{digest}",
+        "trained_at": started.isoformat(timespec="seconds"),
+        "imported_from": str(vector_file),
+        "corpus": str(corpus) if corpus else None,
+        "documents": int(offsets.size - 1),
+        "tokens": int(word_ids.size),
+        "vocabulary": len(vectors),
+        "parameters": {"vector_size": vectors.vector_size},
         "seconds": round((dt.datetime.now(dt.timezone.utc) - started).total_seconds(), 1),
     }
     return save_model(out_dir, vectors, offsets, word_ids, metadata)

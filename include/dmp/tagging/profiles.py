@@ -6,8 +6,10 @@ learnt, without labels, from the corpus the model was trained on, by self-traini
 
 1. each corpus document becomes an IDF-weighted mean of its word vectors;
 2. documents are scored by cosine to each theme's seed centroid plus the share of the theme's
-   seed words among their words, and the most confident of each theme's documents (by margin
-   over the runner-up; CONFIDENT_SHARE of them) become its examples;
+   seed words (and their forms in inflecting languages, `seeds.py`) among their words; each gets
+   its best theme under the share guard of `balance.py` (no theme far from the share its seeds'
+   own evidence gives it), and the most confident of each theme's documents (by margin over the
+   runner-up; CONFIDENT_SHARE of them) become its examples;
 3. a complement naive Bayes over the examples gives every vocabulary word a weight per theme: the
    word's log-probability among the documents of all the *other* themes, negated and centred
    across themes. Estimating each theme from its complement keeps a small theme from winning on
@@ -16,10 +18,12 @@ learnt, without labels, from the corpus the model was trained on, by self-traini
    Complement weights are not log-likelihoods, so they are rescaled to the spread of the plain
    multinomial model's scores over the examples: a page's posterior, which the taxonomy's
    thresholds compare against, keeps the meaning it has in a multinomial model;
-4. every corpus document is re-labelled with those profiles and the profiles learnt again from all
-   of them, until fewer than RELABEL_STOP of the documents change theme (MAX_RELABEL_ROUNDS at
-   most). The seed-based examples are a biased start; whole documents scored by the learnt words
-   are better labels (UCI news: 1 more point, converging in 3-4 rounds).
+4. every corpus document is re-labelled with those profiles (under the same share guard) and the
+   profiles learnt again from all of them, until fewer than RELABEL_STOP of the documents change
+   theme (MAX_RELABEL_ROUNDS at most). The seed-based examples are a biased start; whole
+   documents scored by the learnt words are better labels (UCI news: 1 more point);
+5. priors are the target shares, not the examples' shares, and every seed word keeps a lead for
+   its theme (the seed floor), so a small or noisy corpus falls back on the seeds' own evidence.
 
 Words that the examples never contain get weights from their vector's cosine to each theme's
 centroid of examples instead, so rare words still count. Profiles depend on (model, taxonomy)
@@ -36,6 +40,8 @@ from pathlib import Path
 import numpy as np
 
 from dmp.tagging.model import EmbeddingModel
+from dmp.tagging.balance import agreement, balanced_labels, seed_evidence, with_seed_floor
+from dmp.tagging.seeds import seed_matrix
 from dmp.tagging.taxonomy import Taxonomy, check_against_vocabulary
 
 log = logging.getLogger(__name__)
@@ -43,7 +49,8 @@ log = logging.getLogger(__name__)
 PROFILES_FOLDER = "profiles"
 # Part of the cache key: a change to how profiles are learnt must not leave older ones in use.
 # 2: complement naive Bayes, self-trained to convergence.
-METHOD_VERSION = 2
+# 3: seed forms, seed-evidence shares and priors, balanced labels, seed floor (see `balance.py`).
+METHOD_VERSION = 3
 CONFIDENT_SHARE = 0.7  # of each theme's documents, the most confident, become its examples
 # Both knobs were chosen on the UCI news split (see README) and checked on the generated pages in
 # three languages; they are the same for every taxonomy.
@@ -93,38 +100,40 @@ def _save(cache: Path, profiles: ThemeProfiles) -> None:
 def learn_profiles(model: EmbeddingModel, taxonomy: Taxonomy) -> ThemeProfiles:
     """Self-train the profiles from the model's corpus (see the module docstring)."""
     vectors = model.vectors
-    check = check_against_vocabulary(taxonomy, vectors.key_to_index)
-    for warning in check.warnings():
-        log.warning(warning)
     unit = vectors.get_normed_vectors()
     counts = _doc_term_matrix(model, len(vectors))
     document_frequency = np.bincount(counts.indices, minlength=len(vectors))
     idf = (np.log((counts.shape[0] + 1) / (document_frequency + 1)) + 1).astype(np.float32)
-    centroids = _normalise(np.stack([
-        unit[[vectors.key_to_index[w] for w in theme.seeds if w in vectors.key_to_index]].mean(axis=0)
-        for theme in taxonomy.themes
-    ]))
-    seed_matrix = np.zeros((len(vectors), len(taxonomy.themes)), dtype=np.float32)
-    for column, theme in enumerate(taxonomy.themes):
-        seed_matrix[[vectors.key_to_index[w] for w in theme.seeds if w in vectors.key_to_index], column] = 1.0
+    seeds = seed_matrix(taxonomy, vectors.key_to_index, document_frequency)
+    check = check_against_vocabulary(taxonomy, vectors.key_to_index,
+                                     {name: int(np.count_nonzero(seeds[:, column]))
+                                      for column, name in enumerate(taxonomy.names)})
+    for warning in check.warnings():
+        log.warning(warning)
+    centroids = _normalise(seeds.T @ unit)
     has_words = np.asarray(counts.sum(axis=1)).ravel() > 0
-    labels, examples = _confident_examples(counts, has_words, idf, unit, centroids, seed_matrix)
-    fitted = _fit(counts, labels, examples, idf, unit, taxonomy.names)
+    target, seed_labels = seed_evidence(counts, seeds)
+    log.info("target theme shares (seed evidence): %s", dict(zip(taxonomy.names, np.round(target, 3).tolist())))
+    labels, examples = _confident_examples(counts, has_words, idf, unit, centroids, seeds, target)
+    fitted = _fit(counts, labels, examples, idf, unit, taxonomy.names, target, centroids)
+    log.info("start: seed agreement %.3f", agreement(labels, seed_labels))
     for round_ in range(1, MAX_RELABEL_ROUNDS + 1):
-        relabelled = (np.asarray(counts @ fitted.weights) + fitted.priors).argmax(axis=1)
-        changed = float(np.mean(relabelled[has_words] != labels[has_words]))
+        relabelled = balanced_labels(np.asarray(counts @ fitted.weights) + fitted.priors, has_words, target)
+        changed = float(np.mean(relabelled[has_words] != labels[has_words])) if has_words.any() else 0.0
         labels = relabelled
-        fitted = _fit(counts, labels, has_words, idf, unit, taxonomy.names)
-        log.info("self-training round %s: %.2f%% of documents changed theme", round_, 100 * changed)
+        fitted = _fit(counts, labels, has_words, idf, unit, taxonomy.names, target, centroids)
+        log.info("self-training round %s: %.2f%% of documents changed theme, seed agreement %.3f",
+                 round_, 100 * changed, agreement(labels, seed_labels))
         if changed < RELABEL_STOP:
             break
     log.info("theme profiles learnt from %s documents: %s", int(fitted.examples.sum()),
              dict(zip(taxonomy.names, fitted.examples.tolist())))
-    return fitted
+    return ThemeProfiles(fitted.themes, with_seed_floor(fitted.weights, seeds), fitted.priors, fitted.idf,
+                         fitted.examples)
 
 
 def _fit(counts, labels: np.ndarray, chosen: np.ndarray, idf: np.ndarray, unit: np.ndarray,
-         themes: tuple[str, ...]) -> ThemeProfiles:
+         themes: tuple[str, ...], target: np.ndarray, centroids: np.ndarray) -> ThemeProfiles:
     """Complement naive Bayes profiles from the chosen documents and their labels (see the module docstring)."""
     import scipy.sparse as sp
 
@@ -141,10 +150,12 @@ def _fit(counts, labels: np.ndarray, chosen: np.ndarray, idf: np.ndarray, unit: 
     unseen = word_counts.sum(axis=1) == 0
     if unseen.any():
         example_centroids = _normalise(np.asarray(membership @ (counts.multiply(idf) @ unit)))
+        empty = ~example_centroids.any(axis=1)
+        example_centroids[empty] = centroids[empty]  # a theme without examples keeps its seeds' centroid
         cosine = unit[unseen] @ example_centroids.T
         weights[unseen] = UNSEEN_WORD_WEIGHT * (cosine - cosine.mean(axis=1, keepdims=True))
     examples = np.bincount(labels[chosen], minlength=len(themes))
-    priors = np.log((examples + 1) / (examples.sum() + len(themes)))
+    priors = np.log(target)  # not the examples' shares: a theme's lead would feed itself round after round
     return ThemeProfiles(themes, weights.astype(np.float32), priors.astype(np.float32), idf, examples)
 
 
@@ -172,23 +183,25 @@ def _doc_term_matrix(model: EmbeddingModel, vocabulary: int):
 
 
 def _confident_examples(counts, has_words: np.ndarray, idf: np.ndarray, unit: np.ndarray, centroids: np.ndarray,
-                        seed_matrix: np.ndarray):
+                        seed_matrix: np.ndarray, target: np.ndarray):
     """Each document's closest theme, and whether it is among that theme's confident share.
 
     Closeness is the cosine of the document's vector to the theme's seed centroid, plus a bonus
     for the share of its words that are the theme's seeds: a seed word itself is the strongest
     evidence there is, and on a small corpus the vectors alone are noisy.
     """
-    labels = np.empty(counts.shape[0], dtype=np.int64)
-    margins = np.empty(counts.shape[0], dtype=np.float32)
+    all_scores = np.empty((counts.shape[0], centroids.shape[0]), dtype=np.float32)
     weighted = counts.multiply(idf).tocsr()
     for start in range(0, counts.shape[0], BATCH_DOCS):
         batch = counts[start:start + BATCH_DOCS]
         seed_share = np.asarray(batch @ seed_matrix) / np.maximum(np.asarray(batch.sum(axis=1)), 1)
         scores = _normalise(np.asarray(weighted[start:start + BATCH_DOCS] @ unit)) @ centroids.T + SEED_BONUS * seed_share
-        ordered = np.sort(scores, axis=1)
-        labels[start:start + BATCH_DOCS] = scores.argmax(axis=1)
-        margins[start:start + BATCH_DOCS] = ordered[:, -1] - (ordered[:, -2] if scores.shape[1] > 1 else 0)
+        all_scores[start:start + BATCH_DOCS] = scores
+    labels = balanced_labels(all_scores, has_words, target)
+    chosen = np.take_along_axis(all_scores, labels[:, None], axis=1)[:, 0]
+    others = all_scores.copy()
+    np.put_along_axis(others, labels[:, None], -np.inf, axis=1)
+    margins = chosen - (others.max(axis=1) if all_scores.shape[1] > 1 else 0)
     confident = np.zeros(labels.size, dtype=bool)
     for theme in range(centroids.shape[0]):
         members = (labels == theme) & has_words

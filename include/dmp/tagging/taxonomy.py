@@ -150,13 +150,16 @@ def _seed_list(value: object, where: str) -> list[str]:
     return value
 
 
-def check_against_vocabulary(taxonomy: Taxonomy, vocabulary) -> TaxonomyCheck:
-    """Which seeds the model lacks; a clear error when no theme is usable at all."""
+def check_against_vocabulary(taxonomy: Taxonomy, vocabulary, forms: dict[str, int] | None = None) -> TaxonomyCheck:
+    """Which seeds the model lacks; a clear error when a theme has neither a seed nor a form of one
+    (`forms`: per theme name, how many vocabulary words are forms of its seeds, see `seeds.py`)."""
+    forms = forms or {}
     missing = {theme.name: tuple(w for w in theme.seeds if w not in vocabulary) for theme in taxonomy.themes}
-    unusable = tuple(theme.name for theme in taxonomy.themes if len(missing[theme.name]) == len(theme.seeds))
+    unusable = tuple(theme.name for theme in taxonomy.themes
+                     if len(missing[theme.name]) == len(theme.seeds) and not forms.get(theme.name))
     if unusable:
         raise ConfigError(
-            f"{taxonomy.source}: theme(s) {', '.join(map(repr, unusable))} have no seed word the model knows "
+            f"{taxonomy.source}: theme(s) {', '.join(map(repr, unusable))} have no seed word the model knows, nor a form of one "
             f"(missing: {'; '.join(', '.join(missing[n]) for n in unusable)}). Add seed words that occur in the "
             "training corpus, or retrain the model on a corpus that has them."
         )
