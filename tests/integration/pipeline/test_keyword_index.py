@@ -51,8 +51,10 @@ def _exact_users(cql, settings, keyword: str, scope: str = "both") -> set[str]:
 def _readers_and_searchers(spark, settings) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
     """Keyword -> who read it in a page field, and who searched for it (the query of the engine they
     came from, or of the site search page they read), worked out here row by row."""
-    from dmp.tagging.keywords import FIELD_BITS, PAGE_MASK, SEARCH_MASK, search_keywords
+    from dmp.tagging.keywords import FIELD_BITS, PAGE_MASK, SEARCH_MASK, load_synonyms, search_keywords
     from dmp.tagging.search_terms import referrer_query
+
+    synonyms = load_synonyms(settings.synonyms_file)  # 'voiture' is 'car' in the index, as on pages
 
     pages = {row.url: row.keyword_fields if row.keyword_fields is not None else {  # tagged before fields: URL words
         keyword: FIELD_BITS["url"] for keyword in row.keywords or {}}
@@ -65,7 +67,7 @@ def _readers_and_searchers(spark, settings) -> tuple[dict[str, set[str]], dict[s
                 if mask & bits:
                     found.setdefault(keyword, set()).add(row.user_id)
         search = referrer_query(row.referrer)
-        for keyword in search_keywords(search.query) if search and search.query else ():
+        for keyword in search_keywords(search.query, synonyms) if search and search.query else ():
             searchers.setdefault(keyword, set()).add(row.user_id)
     return readers, searchers
 
