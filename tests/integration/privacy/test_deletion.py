@@ -133,8 +133,8 @@ def test_a_deleted_person_is_gone_everywhere_and_a_rerun_of_both_days_does_not_b
     assert SegmentStore(cql, world.keyspace).lookup(cookies[0], DAYS[-1]), "the busiest cookie is a member"
     _add_person(cql, world, cookies)
 
-    caplog.set_level(logging.DEBUG)
-    outcome = run_request(world, identifier(EMAIL, EMAIL_ADDRESS), "test", today=DAYS[-1])
+    with caplog.at_level(logging.DEBUG):
+        outcome = run_request(world, identifier(EMAIL, EMAIL_ADDRESS), "test", today=DAYS[-1])
     record = outcome.record
     assert outcome.subject.user_ids == tuple(sorted(cookies)) and outcome.subject.person_ids == (PERSON,)
     assert record.status == DONE, record.notes
