@@ -2,7 +2,7 @@
 
 Defaults suit the generated data: a person has at most a handful of cookies and one email, so an
 email on more than 20 ids or a cookie with more than 3 emails is a shared address or computer.
-The settings that will set them (`DMP_IDENTITY_*`) come with the identity stage.
+`DMP_IDENTITY_MAX_IDS_PER_EMAIL`, `_MAX_EMAILS_PER_COOKIE` and `_MAX_IDS_PER_PERSON` set them (`dmp.settings`).
 """
 
 from __future__ import annotations

@@ -87,8 +87,11 @@ def test_bad_rows_are_quarantined_with_reasons_and_counts_reconcile(spark, setti
     quarantined = [json.loads(line) for part in (root / "quarantine" / DAY.isoformat() / ROWS_FOLDER).glob("*.json.gz")
                    for line in gzip.open(part, "rt")]
     assert len(quarantined) == 10 and all(row["rejection_reason"] for row in quarantined)
-    (login,) = [row for row in quarantined if row.get("email")]
-    assert "@" not in login["email"] and len(login["email"]) == 64, "emails leave only hashed, even to quarantine"
+    (login,) = [row for row in quarantined if row.get("email_hash")]
+    assert "email" not in login and len(login["email_hash"]) == 64, "emails leave only hashed, even to quarantine"
+    logins = spark.read.parquet(day_settings.staged(DAY, "logins")).collect()
+    assert summary["logins"] == len(logins) == 1 and "@" not in str(logins[0])
+    assert len(logins[0].email_hash) == 64 and logins[0].email_uid2.endswith("=")
 
 
 def test_a_rerun_after_the_partner_fixed_the_day_leaves_no_quarantined_rows_behind(spark, settings, landing):
