@@ -146,7 +146,8 @@ def _fit(counts, labels: np.ndarray, chosen: np.ndarray, idf: np.ndarray, unit: 
     weights = -_centred_log_probabilities(complement, SMOOTHING)
     multinomial = _centred_log_probabilities(word_counts, MULTINOMIAL_SMOOTHING)
     chosen_counts = counts[chosen]
-    weights *= _score_spread(chosen_counts, multinomial) / max(_score_spread(chosen_counts, weights), 1e-9)
+    spread = _score_spread(chosen_counts, weights)
+    weights *= _score_spread(chosen_counts, multinomial) / spread if spread > 0 else 0.0
     unseen = word_counts.sum(axis=1) == 0
     if unseen.any():
         example_centroids = _normalise(np.asarray(membership @ (counts.multiply(idf) @ unit)))
@@ -167,6 +168,8 @@ def _centred_log_probabilities(word_counts: np.ndarray, smoothing: float) -> np.
 
 def _score_spread(counts, weights: np.ndarray) -> float:
     """How far documents' theme scores stand apart: the deviation of scores centred per document."""
+    if counts.shape[0] == 0:  # no corpus (imported vectors alone): nothing to scale against
+        return 0.0
     scores = np.asarray(counts @ weights)
     return float((scores - scores.mean(axis=1, keepdims=True)).std())
 
