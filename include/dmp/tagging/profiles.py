@@ -39,8 +39,8 @@ from pathlib import Path
 
 import numpy as np
 
-from dmp.tagging.model import EmbeddingModel
 from dmp.tagging.balance import agreement, balanced_labels, seed_evidence, with_seed_floor
+from dmp.tagging.model import EmbeddingModel
 from dmp.tagging.seeds import seed_matrix
 from dmp.tagging.taxonomy import Taxonomy, check_against_vocabulary
 
@@ -186,7 +186,7 @@ def _doc_term_matrix(model: EmbeddingModel, vocabulary: int):
 
 
 def _confident_examples(counts, has_words: np.ndarray, idf: np.ndarray, unit: np.ndarray, centroids: np.ndarray,
-                        seed_matrix: np.ndarray, target: np.ndarray):
+                        seeds: np.ndarray, target: np.ndarray):
     """Each document's closest theme, and whether it is among that theme's confident share.
 
     Closeness is the cosine of the document's vector to the theme's seed centroid, plus a bonus
@@ -197,7 +197,7 @@ def _confident_examples(counts, has_words: np.ndarray, idf: np.ndarray, unit: np
     weighted = counts.multiply(idf).tocsr()
     for start in range(0, counts.shape[0], BATCH_DOCS):
         batch = counts[start:start + BATCH_DOCS]
-        seed_share = np.asarray(batch @ seed_matrix) / np.maximum(np.asarray(batch.sum(axis=1)), 1)
+        seed_share = np.asarray(batch @ seeds) / np.maximum(np.asarray(batch.sum(axis=1)), 1)
         scores = _normalise(np.asarray(weighted[start:start + BATCH_DOCS] @ unit)) @ centroids.T + SEED_BONUS * seed_share
         all_scores[start:start + BATCH_DOCS] = scores
     labels = balanced_labels(all_scores, has_words, target)
