@@ -39,8 +39,8 @@ from pathlib import Path
 
 import numpy as np
 
-from dmp.tagging.model import EmbeddingModel
 from dmp.tagging.balance import agreement, balanced_labels, seed_evidence, with_seed_floor
+from dmp.tagging.model import EmbeddingModel
 from dmp.tagging.seeds import seed_matrix
 from dmp.tagging.taxonomy import Taxonomy, check_against_vocabulary
 
@@ -146,7 +146,8 @@ def _fit(counts, labels: np.ndarray, chosen: np.ndarray, idf: np.ndarray, unit: 
     weights = -_centred_log_probabilities(complement, SMOOTHING)
     multinomial = _centred_log_probabilities(word_counts, MULTINOMIAL_SMOOTHING)
     chosen_counts = counts[chosen]
-    weights *= _score_spread(chosen_counts, multinomial) / max(_score_spread(chosen_counts, weights), 1e-9)
+    spread = _score_spread(chosen_counts, weights)
+    weights *= _score_spread(chosen_counts, multinomial) / spread if spread > 0 else 0.0
     unseen = word_counts.sum(axis=1) == 0
     if unseen.any():
         example_centroids = _normalise(np.asarray(membership @ (counts.multiply(idf) @ unit)))
@@ -167,6 +168,8 @@ def _centred_log_probabilities(word_counts: np.ndarray, smoothing: float) -> np.
 
 def _score_spread(counts, weights: np.ndarray) -> float:
     """How far documents' theme scores stand apart: the deviation of scores centred per document."""
+    if counts.shape[0] == 0:  # no corpus (imported vectors alone): nothing to scale against
+        return 0.0
     scores = np.asarray(counts @ weights)
     return float((scores - scores.mean(axis=1, keepdims=True)).std())
 
@@ -183,7 +186,7 @@ def _doc_term_matrix(model: EmbeddingModel, vocabulary: int):
 
 
 def _confident_examples(counts, has_words: np.ndarray, idf: np.ndarray, unit: np.ndarray, centroids: np.ndarray,
-                        seed_matrix: np.ndarray, target: np.ndarray):
+                        seeds: np.ndarray, target: np.ndarray):
     """Each document's closest theme, and whether it is among that theme's confident share.
 
     Closeness is the cosine of the document's vector to the theme's seed centroid, plus a bonus
@@ -194,7 +197,7 @@ def _confident_examples(counts, has_words: np.ndarray, idf: np.ndarray, unit: np
     weighted = counts.multiply(idf).tocsr()
     for start in range(0, counts.shape[0], BATCH_DOCS):
         batch = counts[start:start + BATCH_DOCS]
-        seed_share = np.asarray(batch @ seed_matrix) / np.maximum(np.asarray(batch.sum(axis=1)), 1)
+        seed_share = np.asarray(batch @ seeds) / np.maximum(np.asarray(batch.sum(axis=1)), 1)
         scores = _normalise(np.asarray(weighted[start:start + BATCH_DOCS] @ unit)) @ centroids.T + SEED_BONUS * seed_share
         all_scores[start:start + BATCH_DOCS] = scores
     labels = balanced_labels(all_scores, has_words, target)
