@@ -23,7 +23,7 @@ from dmp.storage.formats import decode_users, key_bucket
 from dmp.storage.keyword_index import KeywordIndexReader, SketchReader
 from dmp.storage.segments import SegmentStore
 from dmp.stream import figures
-from dmp.stream.batch import INDEXED, StreamProcessor, quarantine_folder
+from dmp.stream.batch import INDEXED, StreamProcessor
 from dmp.stream.producer import file_lines, produce
 from dmp.stream.query import start_query
 from dmp.tagging.keywords import load_synonyms, page_keywords
@@ -31,8 +31,8 @@ from dmp.tagging.keywords import load_synonyms, page_keywords
 GENERATED_DAY = dt.date(2026, 11, 20)
 TRIGGER_SECONDS = 2
 # One trigger plus the batch's own work on a 2-core machine shared with Cassandra and Kafka.
-MARGIN_SECONDS = 60
-WARM_UP_SECONDS = 600
+MARGIN_SECONDS = 120
+WARM_UP_SECONDS = 1500
 SEGMENT = "live-keyword-readers"
 RATE = 2000
 MALFORMED = [
