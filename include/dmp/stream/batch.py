@@ -101,6 +101,11 @@ class StreamProcessor:
         accepted = by_reason.pop(None, 0)
         self._quarantine(classified_df, batch_id, bool(by_reason))
         self.after_stage(VALIDATED, batch_id)
+        summary = {"read": accepted + sum(by_reason.values()), "stored": accepted, "quarantined": sum(by_reason.values()),
+                   "quarantined_by_reason": dict(sorted(by_reason.items()))}
+        if not accepted:  # nothing to store, index or publish
+            classified_df.unpersist()
+            return {**summary, "segments": {}}
 
         events_df = accepted_events(classified_df, days).persist(StorageLevel.MEMORY_AND_DISK)
         # The tag time is the batch's last message time, not the clock, so a replay tags alike.
@@ -119,13 +124,9 @@ class StreamProcessor:
 
         segments = {day.isoformat(): self.segments.add_batch(spark, day, tagged_events_df) for day in days}
         self.after_stage(SEGMENTS_PUBLISHED, batch_id)
-        summary = {
-            "read": accepted + sum(by_reason.values()), "stored": accepted, "quarantined": sum(by_reason.values()),
-            "quarantined_by_reason": dict(sorted(by_reason.items())), "segments": segments,
-        }
         for frame in (lists_df, tagged_events_df, pages_df, events_df, classified_df):
             frame.unpersist()
-        return summary
+        return {**summary, "segments": segments}
 
     def _quarantine(self, classified_df: DataFrame, batch_id: int, has_rejects: bool) -> None:
         """The batch's rejected messages with their reasons, rewritten by batch id (none: no folder)."""
