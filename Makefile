@@ -25,7 +25,7 @@ BENCH_SEGMENT_PEOPLE ?= 2500000
 BENCH_STREAM_SECONDS ?= 300
 DEMO_STREAM ?= 0
 
-.PHONY: setup venv demo demo-stream test bench airflow up down status constraints clean
+.PHONY: setup venv demo demo-stream test test-stream bench airflow up down status constraints clean
 
 venv: $(INSTALLED)
 
