@@ -18,6 +18,8 @@ DEMO_USERS ?= 2000
 PYTEST_ARGS ?=
 BENCH_EVENTS ?= 1000000
 BENCH_SEGMENT_PEOPLE ?= 2500000
+BENCH_AUDIENCE_PEOPLE ?= 2500000
+DEMO_KEYWORDS ?= tesla, renault, car
 
 .PHONY: setup venv demo test bench airflow up down status constraints clean
 
@@ -58,6 +60,8 @@ demo: up
 	@$(DMP) segments list
 	@$(DMP) segments lookup "$$(tail -q -n +2 data/exports/$(DEMO_DATE)/*/ids.csv 2>/dev/null | head -1)"
 	@echo "segments report: var/segments/reports/$(DEMO_DATE)/index.html (Browse > Segment reports in the Airflow UI)"
+	@$(DMP) audience estimate "$(DEMO_KEYWORDS)" --until $(DEMO_DATE) --days 1
+	@echo "Audience Builder: make airflow, sign in, then Browse > Audience Builder (or dmp serve for the page alone)"
 
 test: setup
 	@$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -69,6 +73,7 @@ bench: setup
 	@$(BIN)/python bench/tagging.py
 	@$(BIN)/python bench/pipeline.py --events $(BENCH_EVENTS)
 	@$(BIN)/python bench/segments.py --people $(BENCH_SEGMENT_PEOPLE)
+	@$(BIN)/python bench/audience.py --load --build-people $(BENCH_AUDIENCE_PEOPLE)
 
 airflow: up
 	@$(DMP) schema migrate

@@ -200,3 +200,15 @@ def test_the_training_dags_parameters_default_to_the_training_defaults(dag_bag):
     params = dag_bag.dags["train_semantic_model"].params.dump()
     assert params == {name: getattr(DEFAULT_TRAINING, name) for name in USER_PARAMETERS}
     assert set(USER_PARAMETERS) <= {field.name for field in dataclasses.fields(DEFAULT_TRAINING)}
+
+
+def test_the_audience_build_publishes_one_segment_after_the_segment_gate(dag_bag):
+    """The builder's DAG writes only what the segment gate passed, the tables the segments' publish writes."""
+    dag = dag_bag.dags["audience_build"]
+    assert ungated_writes(dag) == []
+    writes = {task.task_id: sorted(str(outlet.uri).rsplit("/", 1)[-1] for outlet in task.outlets)
+              for task in dag.tasks if _writes_cassandra(task)}
+    from dmp.pipeline.steps import PUBLISH_SEGMENTS
+
+    assert writes == {PUBLISH_SEGMENTS: sorted(PUBLISHES[PUBLISH_SEGMENTS])}
+    assert set(dag.params) == {"segment_id", "day"}
