@@ -26,6 +26,7 @@ from dmp.storage import tables
 
 DAY = dt.date(2026, 12, 20)  # a day no other test writes
 PEOPLE, SEED = 120, 33
+MODEL_EPOCHS = 2
 STEPS = (steps.VALIDATE_EVENTS, steps.TAG_EVENTS, steps.KEYWORD_INDEX, steps.PUBLISH_KEYWORD_INDEX,
          steps.PERSON_SKETCHES, steps.gate_step(steps.PERSON_SKETCHES_GATE), steps.PUBLISH_PERSON_SKETCHES)
 
@@ -40,10 +41,24 @@ def _write_persons(cql, keyspace: str) -> None:
         cql.execute(insert, (f"p{person}", ids, person % 3 != 0))
 
 
-def test_estimates_hold_the_exact_builds_of_their_saved_segments(spark, cql, audience_world, generated_world):
-    world = dataclasses.replace(generated_world("audience", DAY, days=1, people=PEOPLE, seed=SEED),
-                                segments_dir=audience_world.segments_dir, export_dir=audience_world.export_dir,
-                                segment_reports_dir=audience_world.segment_reports_dir)
+def _generated_day(root, audience_world):
+    """One generated day, a model trained on its pages in a few passes (tags need not be good here)."""
+    from dmp.generate import GenerateRequest, generate
+    from dmp.generate.corpus import CORPUS_FILE
+    from dmp.tagging.model import publish, train_model
+    from dmp.tagging.training import DEFAULT_TRAINING
+
+    generate(GenerateRequest(start=DAY, days=1, people=PEOPLE, out_dir=root / "landing", seed=SEED))
+    model = train_model(root / "landing" / CORPUS_FILE, root / "models" / "v1",
+                        dataclasses.replace(DEFAULT_TRAINING, epochs=MODEL_EPOCHS))
+    publish(root / "models", model.path)
+    return dataclasses.replace(audience_world, landing_dir=str(root / "landing"), model_dir=root / "models",
+                               runs_dir=root / "runs", staging_dir=str(root / "staging"),
+                               quarantine_dir=str(root / "quarantine"))
+
+
+def test_estimates_hold_the_exact_builds_of_their_saved_segments(spark, cql, audience_world, tmp_path):
+    world = _generated_day(tmp_path, audience_world)
     _write_persons(cql, world.keyspace)
     figures = run_day(spark, world, DAY, steps=STEPS, tagged_at=dt.datetime(2026, 12, 21, tzinfo=dt.timezone.utc))
     assert figures[steps.PERSON_SKETCHES]["person_sketches"] > 0
