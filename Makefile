@@ -24,6 +24,8 @@ BENCH_EVENTS ?= 1000000
 BENCH_SEGMENT_PEOPLE ?= 2500000
 BENCH_STREAM_SECONDS ?= 300
 DEMO_STREAM ?= 0
+BENCH_AUDIENCE_PEOPLE ?= 2500000
+DEMO_KEYWORDS ?= tesla, renault, car
 
 .PHONY: setup venv demo demo-stream test test-stream bench airflow up down status constraints clean
 
@@ -68,6 +70,8 @@ demo: up
 	  $(DMP) segments lookup --on $$last "$$member"; \
 	  [ -z "$$member" ] || { $(DMP) privacy delete --user-id "$$member" && $(DMP) segments lookup --on $$last "$$member"; }
 	@echo "segments report: var/segments/reports/$(lastword $(DEMO_DAYS_LIST))/index.html (Browse > Segment reports in the Airflow UI)"
+	@$(DMP) audience estimate "$(DEMO_KEYWORDS)" --until $(lastword $(DEMO_DAYS_LIST)) --days $(DEMO_DAYS)
+	@echo "Audience Builder: make airflow, sign in, then Browse > Audience Builder (or dmp serve for the page alone)"
 	@if [ "$(DEMO_STREAM)" = "1" ]; then $(MAKE) --no-print-directory demo-stream; \
 	 else echo "real time: make demo-stream (or make demo DEMO_STREAM=1) shows one event reaching a live segment"; fi
 
@@ -93,6 +97,7 @@ bench: setup
 	@$(BIN)/python bench/segments.py --people $(BENCH_SEGMENT_PEOPLE)
 	@$(BIN)/python bench/identity.py --edges $(BENCH_IDENTITY_EDGES)
 	@$(BIN)/python bench/stream.py --seconds $(BENCH_STREAM_SECONDS) --ramp
+	@$(BIN)/python bench/audience.py --load --build-people $(BENCH_AUDIENCE_PEOPLE)
 
 airflow: up
 	@$(DMP) schema migrate

@@ -50,5 +50,6 @@ def audience_app():
 class DmpAudienceBuilderPlugin(AirflowPlugin):
     name = "dmp_audience_builder"
     fastapi_apps = [{"app": audience_app(), "url_prefix": URL_PREFIX, "name": "DMP Audience Builder"}]
+    # Under Browse, beside Data quality and Segment reports; the page opens in the UI's frame.
     external_views = [{"name": "Audience Builder", "href": f"{URL_PREFIX.lstrip('/')}/", "destination": "nav",
-                       "url_route": "audience-builder"}]
+                       "category": "browse", "url_route": "audience-builder"}]

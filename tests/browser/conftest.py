@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 
 import pytest
 
@@ -48,10 +49,14 @@ def _build_data_docs(quality_dir) -> None:
 
 
 @pytest.fixture(scope="session")
-def airflow_ui(local_airflow):
-    """The local Airflow for the browser tests; the daily DAG's schedule starts yesterday (one catch-up run)."""
+def airflow_ui(local_airflow, settings, tmp_path_factory):
+    """The local Airflow for the browser tests; the daily DAG's schedule starts yesterday (one catch-up run).
+    Its segments folder is a copy of the project's, so audiences saved in the browser stay out of the checkout."""
     yesterday = dt.datetime.now(dt.timezone.utc).date() - dt.timedelta(days=1)
-    airflow = local_airflow("airflow-ui", UI_PORT_OFFSET, DMP_PIPELINE_START=yesterday.isoformat())
+    segments = tmp_path_factory.mktemp("ui-segments") / "segments"
+    shutil.copytree(settings.segments_dir, segments)
+    airflow = local_airflow("airflow-ui", UI_PORT_OFFSET, DMP_PIPELINE_START=yesterday.isoformat(),
+                            DMP_SEGMENTS_DIR=str(segments))
     _build_data_docs(airflow.settings.quality_dir)
     airflow.wait_healthy()
     return airflow

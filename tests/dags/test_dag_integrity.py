@@ -213,3 +213,15 @@ def test_privacy_requests_run_before_validation_and_publish_nothing(dag_bag):
         task = dag.get_task(step)
         assert not _writes_cassandra(task) and step not in PUBLISHES
         assert VALIDATE_EVENTS in {down.task_id for down in task.get_flat_relatives(upstream=False)}
+
+
+def test_the_audience_build_publishes_one_segment_after_the_segment_gate(dag_bag):
+    """The builder's DAG writes only what the segment gate passed, the tables the segments' publish writes."""
+    dag = dag_bag.dags["audience_build"]
+    assert ungated_writes(dag) == []
+    writes = {task.task_id: sorted(str(outlet.uri).rsplit("/", 1)[-1] for outlet in task.outlets)
+              for task in dag.tasks if _writes_cassandra(task)}
+    from dmp.pipeline.steps import PUBLISH_SEGMENTS
+
+    assert writes == {PUBLISH_SEGMENTS: sorted(PUBLISHES[PUBLISH_SEGMENTS])}
+    assert set(dag.params) == {"segment_id", "day"}

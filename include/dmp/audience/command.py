@@ -56,8 +56,13 @@ def _estimate(args: argparse.Namespace) -> int:
             f"no {kind} sketch for {', '.join(keys)} from {first} to {last} in keyspace {settings.keyspace}: "
             "those days were not indexed or no page had them; see a day's keyword figures with "
             "`dmp runs show DATE`, or choose other days with --until and --days.")
+    from dmp.audience.sketch_algebra import CONFIDENCE
+
     missing = sorted(set(result.keywords) - set(result.keywords_seen))
+    bounds = ("exact count" if result.exact else
+              f"{result.lower:,.0f} to {result.upper:,.0f} at {CONFIDENCE:.2%} confidence")
     print(f"about {result.users:,.0f} people from {first} to {last} for {', '.join(result.keywords)} "
+          f"[{bounds}; distinct ids] "
           f"({result.sketches} sketches, {result.milliseconds:.1f} ms)"
           + (f"; never seen: {', '.join(missing)}" if missing else ""))
     return 0

@@ -12,6 +12,8 @@ import json
 import secrets
 import urllib.request
 
+from fastapi import HTTPException, Request
+
 from dmp.audience.airflow_runs import AirflowRuns
 from dmp.audience.web import Guard
 from dmp.errors import ServiceError
@@ -22,8 +24,6 @@ ADMIN = "admin"
 
 
 def dev_guard(settings: Settings, token: str) -> Guard:
-    from fastapi import HTTPException, Request
-
     def signed_in(request: Request) -> None:
         header = request.headers.get("authorization", "")
         given = header[len("bearer "):].strip() if header.lower().startswith("bearer ") else request.query_params.get("token", "")

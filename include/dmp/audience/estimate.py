@@ -29,6 +29,9 @@ class Estimate:
     keywords_seen: tuple[str, ...]
     sketches: int
     milliseconds: float
+    lower: float = 0.0
+    upper: float = 0.0
+    exact: bool = True
 
 
 def parse_keywords(text: str) -> tuple[str, ...]:
@@ -51,6 +54,10 @@ def estimate(reader: SketchReader, kind: str, keys: tuple[str, ...], first: dt.d
     For keywords, `scope` counts who met them on pages (`page`), in searches (`search`) or either (`both`)."""
     started = time.perf_counter()
     found = reader.sketches(kind, keys, first, last, scope)
+    from dmp.audience.sketch_algebra import size_of
+
     union = union_of_sketches(sketch for sketches in found.values() for sketch in sketches)
+    size = size_of(union)
     return Estimate(union.get_estimate(), keys, tuple(key for key in keys if key in found),
-                    sum(map(len, found.values())), (time.perf_counter() - started) * 1000)
+                    sum(map(len, found.values())), (time.perf_counter() - started) * 1000,
+                    size.lower, size.upper, size.exact)

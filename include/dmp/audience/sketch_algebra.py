@@ -42,11 +42,15 @@ def empty_sketch():
 
 
 def union(sketches: Iterable):
-    """The compact union of (compact) sketches."""
+    """The compact union of (compact, ordered) sketches.
+
+    The sketches go in by increasing theta: the union's theta drops to the smallest at once, and
+    each later ordered sketch stops at its first hash above it, so 20 terms of a month union in a
+    fraction of the time the same sketches take in any order."""
     from datasketches import theta_union
 
     merged = theta_union(SKETCH_LG_K)
-    for sketch in sketches:
+    for sketch in sorted(sketches, key=lambda sketch: sketch.theta64):
         merged.update(sketch)
     return merged.get_result()
 

@@ -50,6 +50,7 @@ class SketchCache:
         self.loader, self.day_token, self.clock = loader, day_token, clock
         self.sketches = _Lru(MAX_SKETCHES)
         self.windows = _Lru(MAX_WINDOWS)
+        self.results = _Lru(MAX_WINDOWS)  # whole answers, kept like the windows
         self.tokens: dict[dt.date, tuple[object, float]] = {}  # day -> (token, when it was looked at)
         self.lock = threading.Lock()
         self.reads = 0  # sketches asked of Cassandra, for the figures and the tests
@@ -103,14 +104,16 @@ class SketchCache:
                     found[(key, day)] = sketch
         return found
 
-    def window(self, key: tuple, tokens: tuple, build: Callable[[], object]):
-        """The kept value of `key` built while the window's days had `tokens`, or `build()` kept anew."""
+    def window(self, key: tuple, tokens: tuple, build: Callable[[], object], kept: _Lru | None = None):
+        """The kept value of `key` built while the window's days had `tokens`, or `build()` kept anew
+        (in `kept`, by default the term windows)."""
+        kept = self.windows if kept is None else kept
         now = self.clock()
         with self.lock:
-            entry = self.windows.get(key)
+            entry = kept.get(key)
         if entry is not None and entry[1] == tokens and now - entry[2] <= MAX_AGE_SECONDS:
             return entry[0]
         value = build()
         with self.lock:
-            self.windows.put(key, (value, tokens, now))
+            kept.put(key, (value, tokens, now))
         return value

@@ -22,7 +22,7 @@ from dmp.pipeline import staging, steps
 from dmp.pipeline.keyword_index import user_lists, user_sketches, with_key_users
 from dmp.pipeline.runs import write_step_summary
 from dmp.settings import Settings
-from dmp.storage.formats import PERSON_DAY_KEY, THEME_KIND, person_kind
+from dmp.storage.formats import PERSON_DAY_KEY, PERSON_SUFFIX, THEME_KIND, person_kind
 
 SKETCH_COLUMNS = ("kind", "bucket", "day", "key", "sketch", "estimate", "users", "relative_error")
 
@@ -38,7 +38,7 @@ def person_pairs(lists_df: DataFrame, ids_df: DataFrame) -> DataFrame:
     every consented person of the day under (theme_person, PERSON_DAY_KEY)."""
     users_df = lists_df.select("kind", "key", "day", F.explode("users").alias("user_id"))
     pairs_df = users_df.join(ids_df, on="user_id", how="inner").select(
-        F.concat("kind", F.lit("_person")).alias("kind"), "key", "day", "person_id")
+        F.concat("kind", F.lit(PERSON_SUFFIX)).alias("kind"), "key", "day", "person_id")
     day_df = pairs_df.select(F.lit(person_kind(THEME_KIND)).alias("kind"), F.lit(PERSON_DAY_KEY).alias("key"),
                              "day", "person_id")
     return pairs_df.unionByName(day_df).distinct()

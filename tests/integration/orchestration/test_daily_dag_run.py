@@ -39,8 +39,8 @@ BAD_ROWS = {
 }
 TASKS = ("validate_events", "gate_raw_events", "tag_events", "gate_tagged_events", "store_events",
          "daily_interests", "lifetime_interests", "gate_interests", "publish_interests", "identity", "gate_identity",
-         "publish_identity", "keyword_index",
-         "gate_keyword_index", "publish_keyword_index", "evaluate_segments", "gate_segments", "publish_segments",
+         "publish_identity", "keyword_index", "gate_keyword_index", "publish_keyword_index", "person_sketches",
+         "gate_person_sketches", "publish_person_sketches", "evaluate_segments", "gate_segments", "publish_segments",
          "report")
 
 
@@ -103,7 +103,7 @@ def test_days_through_the_dag_with_bad_rows_a_damaged_file_and_a_failed_gate(cql
     assert figures["stored"] == figures["accepted"] == manifest["events"]
     assert {name: gate["success"] for name, gate in figures["gates"].items()} == {
         "raw_events": True, "tagged_events": True, "interests": True, "keyword_index": True, "identity": True,
-        "segments": True}
+        "person_sketches": True, "segments": True}
     assert figures["identity"]["persons"] > 0 and figures["identity"]["users_without_person"] == 0
     persons = cql.execute(f"SELECT count(*) FROM {settings.keyspace}.persons").one()[0]
     assert persons == figures["identity"]["persons"] == figures["identity_published"]["written"]["persons"]

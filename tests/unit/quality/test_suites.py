@@ -15,7 +15,7 @@ from dmp.quality.gates import GATES, gate_named
 from dmp.quality.runner import load_suite_document
 
 DAY = dt.date(2026, 11, 2)
-SUITES = sorted(check.suite for gate in GATES.values() for check in gate.checks)
+SUITES = sorted({check.suite for gate in GATES.values() for check in gate.checks})  # a suite may serve two gates
 
 
 def _parameter_names(value) -> set[str]:
@@ -36,6 +36,7 @@ def day_figures(settings, tmp_path):
     write_step_summary(day_settings, DAY, steps.STORE_EVENTS, {"stored": 10})
     write_step_summary(day_settings, DAY, steps.KEYWORD_INDEX, {"keywords": 4, "keyword_user_sets": 5, "theme_sketches": 2})
     write_step_summary(day_settings, DAY, steps.IDENTITY, {"persons": 3, "crm_match_rate": 0.5})
+    write_step_summary(day_settings, DAY, steps.PERSON_SKETCHES, {"person_sketches": 3})
     return day_settings
 
 
