@@ -28,10 +28,6 @@ from dmp.storage.segments import member_bucket
 
 PLATFORM = "platform"
 IDENTITY = "identity"
-# Identity's own tables, not on this branch yet: entries run once the table exists with this key.
-IDENTITY_EDGES = "identity_edges"
-PERSON_MERGES = "person_merges"
-PERSON_INTERESTS = "person_interests"
 
 
 @dataclass
@@ -135,9 +131,11 @@ ENTRIES: tuple[Entry, ...] = (
     keyed(tables.SEGMENTS_BY_USER, ("id",), _by(lambda s: s.member_ids)),
     keyed(tables.USERS_BY_SEGMENT, ("segment_id", "version", "bucket", "subject_id"), _memberships),
     keyed(tables.PERSON_DAILY_INTERESTS, ("person_id",), _by(lambda s: s.person_ids), IDENTITY),
-    keyed(PERSON_INTERESTS, ("person_id",), _by(lambda s: s.person_ids), IDENTITY),
-    keyed(PERSON_MERGES, ("person_id",), _by(lambda s: s.person_ids), IDENTITY),
-    keyed(IDENTITY_EDGES, ("src",), _by(lambda s: s.nodes), IDENTITY),
+    keyed(tables.PERSON_INTERESTS, ("person_id",), _by(lambda s: s.person_ids), IDENTITY),
+    keyed(tables.PERSON_MERGES, ("person_id",), _by(lambda s: s.person_ids), IDENTITY),
+    # Each edge is stored under both its nodes, and both belong to the subject.
+    keyed(tables.IDENTITY_EDGES, ("node",), _by(lambda s: s.nodes), IDENTITY),
+    keyed(tables.CRM_CUSTOMERS, ("customer_id",), _by(lambda s: s.customer_ids), IDENTITY),
     keyed(tables.PERSON_BY_ID, ("id",), _by(lambda s: s.nodes), IDENTITY),
     keyed(tables.PERSONS, ("person_id",), _by(lambda s: s.person_ids), IDENTITY),
 )

@@ -68,6 +68,7 @@ class Subject:
     email_hashes: tuple[str, ...]  # SHA-256 of normalised emails
     email_uid2: tuple[str, ...]
     nodes: tuple[str, ...]  # identity graph nodes (person_by_id keys)
+    customer_ids: tuple[str, ...] = ()  # the person's CRM customer ids (crm_customers keys)
 
     @property
     def member_ids(self) -> tuple[str, ...]:
@@ -93,8 +94,10 @@ def resolve(lookups, asked: Identifier) -> Subject:
         user_ids.add(asked.value)
     if asked.kind == EMAIL:
         emails.add(asked.value)
-    nodes = {graph.node(graph.USER, user_id) for user_id in user_ids} | {graph.node(graph.EMAIL, h) for h in emails}
+    customers = set(person.customer_ids or ()) if person else set()
+    nodes = ({graph.node(graph.USER, user_id) for user_id in user_ids} | {graph.node(graph.EMAIL, h) for h in emails}
+             | {graph.node(graph.CUSTOMER, customer) for customer in customers})
     return Subject(
         user_ids=tuple(sorted(user_ids)), person_ids=(person_id,) if person_id else (),
         email_hashes=tuple(sorted(emails)), email_uid2=tuple(sorted(person.email_uid2 or ())) if person else (),
-        nodes=tuple(sorted(nodes | ({node} if node else set()))))
+        nodes=tuple(sorted(nodes | ({node} if node else set()))), customer_ids=tuple(sorted(customers)))

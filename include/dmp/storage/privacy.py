@@ -161,7 +161,7 @@ class PersonLookups:
         self.session = session
         self._person_of = prepare(session, f"SELECT person_id FROM {keyspace}.{tables.PERSON_BY_ID} WHERE id = ?",
                                   keyspace)
-        self._person = prepare(session, f"SELECT person_id, ids, email_sha256, email_uid2 FROM "
+        self._person = prepare(session, f"SELECT person_id, ids, email_sha256, email_uid2, customer_ids FROM "
                                         f"{keyspace}.{tables.PERSONS} WHERE person_id = ?", keyspace)
 
     def person_of(self, node: str) -> str | None:
@@ -169,7 +169,7 @@ class PersonLookups:
         return row.person_id if row else None
 
     def person(self, person_id: str):
-        """The person's row (ids, email_sha256, email_uid2), None when identity has no such person."""
+        """The person's row (ids, email_sha256, email_uid2, customer_ids), None when identity has no such person."""
         return self.session.execute(self._person, (person_id,)).one()
 
 
