@@ -62,7 +62,10 @@ def day_steps(tagged_at: dt.datetime | None = None) -> dict[str, StepBody]:
 
 
 GATE_STEPS = tuple(steps.gate_step(gate) for gate in steps.GATES)
-ALL_STEPS = tuple(day_steps())
+# Identity runs only when asked for by name: its in-process run is not yet proven on a loaded machine
+# (see the identity integration test), so the other stages' tests keep their own steps.
+IDENTITY_STEPS = (steps.IDENTITY, steps.gate_step(steps.IDENTITY_GATE), steps.PUBLISH_IDENTITY)
+ALL_STEPS = tuple(step for step in day_steps() if step not in IDENTITY_STEPS)
 NO_GATES = tuple(step for step in ALL_STEPS if step not in GATE_STEPS)
 # Up to the day's events and pages in Cassandra, gates left out: what later steps' tests start from.
 TO_STORED = (steps.VALIDATE_EVENTS, steps.TAG_EVENTS, steps.STORE_EVENTS)
