@@ -17,11 +17,13 @@ from dataclasses import dataclass, field
 from dmp.audience.expression import Query, Term
 from dmp.audience.sketch_algebra import Size, combine, size_of, union
 from dmp.audience.sketch_cache import SketchCache
-from dmp.storage.formats import KEYWORD_KIND, THEME_KIND, days_between, window_ending
+from dmp.storage.formats import KEYWORD_KIND, SEARCH_KEYWORD_KIND, THEME_KIND, days_between, window_ending
 
-# The search field's keyword sketches: the kind the keyword index writes them under.
-SEARCH_KIND = "search"
-FIELD_KINDS = {"page": (KEYWORD_KIND,), "search": (SEARCH_KIND,), "both": (KEYWORD_KIND, SEARCH_KIND)}
+# The keyword index's sketches: `keyword` counts everyone who met the keyword (pages and searches),
+# `keyword:search` the searchers. Page-only counts read `keyword` too, so they include the day's
+# searchers of a keyword (the index's exact page-only rule, dmp.storage.keyword_index, is not applied here).
+SEARCH_KIND = SEARCH_KEYWORD_KIND
+FIELD_KINDS = {"page": (KEYWORD_KIND,), "search": (SEARCH_KIND,), "both": (KEYWORD_KIND,)}
 PERSON_SUFFIX = "_person"
 PERSON_DAY_KEY = "*"  # under theme_person: every consented person of the day; marks a day built at person level
 ID_LEVEL, PERSON_LEVEL = "id", "person"

@@ -107,11 +107,6 @@ def _as_date(value) -> dt.date:
     return value if isinstance(value, dt.date) else value.date()
 
 
-def _as_date(value) -> dt.date:
-    """The driver's `cassandra.util.Date` (or a date) as a `datetime.date`."""
-    return value if isinstance(value, dt.date) else value.date()
-
-
 class KeywordIndexReader:
     """Prepared reads of the keyword index, for exact audiences; build once per process and reuse.
 
