@@ -35,6 +35,10 @@ URL = "https://www.example.org/identity/page-{n}"
 CLEARED_TABLES = (*tables.IDENTITY_TABLES, tables.DAILY_INTERESTS, tables.LIFETIME_INTERESTS)
 
 
+# Not in `make test` yet: in the shared test Spark session the first CRM write waits with no task
+# running (also with adaptive execution off); `make test-identity` runs it.
+pytestmark = pytest.mark.identity_days
+
 def day_of(offset: int) -> dt.date:
     return START + dt.timedelta(days=offset)
 
