@@ -173,7 +173,8 @@ def test_the_daily_dags_parameters_are_the_run_settings_and_empty_by_default(dag
     assert params.dump() == dict.fromkeys(RUN_PARAMETERS)
 
 
-def test_a_dag_parsed_in_one_environment_runs_with_the_workers_settings_and_given_params(monkeypatch):
+def test_a_dag_parsed_in_one_environment_runs_with_the_workers_settings_and_given_params(monkeypatch,
+                                                                                     project_connections):
     """Parsed where DMP_MAX_REJECTED_SHARE is 0.3, run where it is 0.1: the run's 0.1 applies, a given param wins."""
     from airflow.dag_processing.dagbag import DagBag
     from airflow.serialization.serialized_objects import DagSerialization

@@ -19,7 +19,10 @@ ENVIRONMENT_WRITES = ("setdefault", "update", "pop")
 # Functions that copy the whole environment to start a child process with it (JAVA_HOME, PATH).
 CHILD_ENVIRONMENTS = {
     ("include/dmp/services/java.py", "java17_environment"),
-    ("include/dmp/services/browser.py", "ensure_chromium"),  # apt-get's environment, made non-interactive
+    ("include/dmp/services/browser.py", "ensure_debian_tool"),  # apt-get's environment, made non-interactive
+    ("bench/audience.py", "under_load"),  # an Airflow of its own for the load test
+    ("bench/audience.py", "exact_build"),
+    ("bench/keyword_index.py", "compare"),  # the baseline and current code in child processes
 }
 
 

@@ -123,6 +123,7 @@ def sync_connections(settings: Settings) -> dict[str, str]:
     written = json.loads(stamp.read_text()) if stamp.is_file() else {}
     if written == {conn_id: fingerprint(form) for conn_id, form in wanted.items()}:
         return {}
+    airflow_executable()  # a clear error, before anything runs, when Airflow is not installed here
     request = {conn_id: {"wanted": form, "written": written.get(conn_id)} for conn_id, form in wanted.items()}
     result = subprocess.run([str(venv_bin() / "python"), "-m", CONNECTION_SYNC_MODULE], input=json.dumps(request),
                             env=airflow_environment(settings), capture_output=True, text=True,
