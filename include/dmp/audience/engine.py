@@ -17,22 +17,17 @@ from dataclasses import dataclass, field
 from dmp.audience.expression import Query, Term
 from dmp.audience.sketch_algebra import Size, combine, size_of, union
 from dmp.audience.sketch_cache import SketchCache
-from dmp.storage.formats import KEYWORD_KIND, SEARCH_KEYWORD_KIND, THEME_KIND, days_between, window_ending
+from dmp.storage.formats import (KEYWORD_KIND, PERSON_DAY_KEY, SEARCH_KEYWORD_KIND, THEME_KIND, days_between,
+                                 person_kind, window_ending)
 
 # The keyword index's sketches: `keyword` counts everyone who met the keyword (pages and searches),
 # `keyword:search` the searchers. Page-only counts read `keyword` too, so they include the day's
 # searchers of a keyword (the index's exact page-only rule, dmp.storage.keyword_index, is not applied here).
 SEARCH_KIND = SEARCH_KEYWORD_KIND
 FIELD_KINDS = {"page": (KEYWORD_KIND,), "search": (SEARCH_KIND,), "both": (KEYWORD_KIND,)}
-PERSON_SUFFIX = "_person"
-PERSON_DAY_KEY = "*"  # under theme_person: every consented person of the day; marks a day built at person level
 ID_LEVEL, PERSON_LEVEL = "id", "person"
 LEVEL_WORDS = {PERSON_LEVEL: "distinct people with consent (identity applied)",
                ID_LEVEL: "distinct ids (cookies, devices): no person-level sketch in the window yet"}
-
-
-def person_kind(kind: str) -> str:
-    return f"{kind}{PERSON_SUFFIX}"
 
 
 @dataclass(frozen=True)

@@ -67,7 +67,8 @@ def stored_chunk_column(fields_column: str, chunk_column: str):
     from pyspark.sql import functions as F
 
     return ((stored_fields_column(fields_column) - 1) * F.lit(FIELD_CHUNK_STRIDE) + F.col(chunk_column)).cast("int")
-KINDS = (KEYWORD_KIND, THEME_KIND)
+
+
 # Sketches of consented person ids (the `person_sketches` step) sit beside the id-level ones, under
 # `<kind>_person`; PERSON_DAY_KEY under theme_person holds every consented person seen that day and
 # marks the days that have person-level sketches.

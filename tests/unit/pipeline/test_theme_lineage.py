@@ -67,7 +67,8 @@ def test_the_gate_s_count_of_ancestor_rows_matches_the_transform(spark):
 def test_a_parent_theme_s_audience_holds_the_readers_of_its_children(spark, assert_frames_equal):
     lists_df = theme_user_lists(_events(spark).transform(with_ancestor_themes(TAXONOMY)))
     expected_df = spark.createDataFrame([
-        ("theme", "dressage", DAY, 1, 0, ["u1"]), ("theme", "horse-riding", DAY, 1, 0, ["u1", "u2"]),
-        ("theme", "sports", DAY, 1, 0, ["u1", "u2"]), ("theme", "music", DAY, 1, 0, ["u2"]),
-    ], "kind string, key string, day date, chunks int, chunk int, users array<string>")
+        ("theme", "dressage", DAY, 1, 0, None, True, ["u1"]),
+        ("theme", "horse-riding", DAY, 1, 0, None, True, ["u1", "u2"]),
+        ("theme", "sports", DAY, 1, 0, None, True, ["u1", "u2"]), ("theme", "music", DAY, 1, 0, None, True, ["u2"]),
+    ], "kind string, key string, day date, chunks int, chunk int, fields int, is_whole boolean, users array<string>")
     assert_frames_equal(lists_df, expected_df)

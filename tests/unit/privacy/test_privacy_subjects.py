@@ -49,12 +49,14 @@ def test_a_request_that_cannot_name_anyone_is_a_clear_error(kind, value, message
 def test_an_id_identity_knows_brings_its_whole_person():
     hashed = email_hash("jane@example.com", RULES)
     lookups = Lookups({"user:c1": "p1", "user:c2": "p1", f"email:{hashed}": "p1"},
-                      {"p1": {"ids": {"c1", "c2"}, "email_sha256": {hashed}, "email_uid2": {"uid"}}})
+                      {"p1": {"ids": {"c1", "c2"}, "email_sha256": {hashed}, "email_uid2": {"uid"},
+                              "customer_ids": {"k1"}}})
     for asked in (identifier(USER_ID, "c2"), identifier(EMAIL, "Jane@Example.com"), identifier(PERSON_ID, "p1")):
         subject = resolve(lookups, asked)
         assert subject.user_ids == ("c1", "c2") and subject.person_ids == ("p1",), asked.kind
         assert subject.email_hashes == (hashed,) and subject.email_uid2 == ("uid",)
-        assert set(subject.nodes) == {"user:c1", "user:c2", f"email:{hashed}"}
+        assert subject.customer_ids == ("k1",), "its CRM rows are deleted too"
+        assert set(subject.nodes) == {"user:c1", "user:c2", f"email:{hashed}", "customer:k1"}
     assert sorted(subject.suppressions()) == sorted([(digest("c1"), SUPPRESSED_USER), (digest("c2"), SUPPRESSED_USER),
                                                      (digest(hashed), SUPPRESSED_EMAIL)])
 
