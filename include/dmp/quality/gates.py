@@ -37,6 +37,12 @@ class Check:
     suite: str
     dataset: str
 
+    @property
+    def name(self) -> str:
+        """Its validation's and checkpoint's name in the GX project: one per (suite, dataset), since a
+        stored validation names its data asset and each gate's process declares only its own assets."""
+        return self.suite if self.suite == self.dataset else f"{self.suite}-on-{self.dataset}"
+
 
 @dataclass(frozen=True)
 class Gate:

@@ -128,10 +128,10 @@ def _checkpoint(context, settings: Settings, check: Check, result_format: str):
     except (KeyError, LookupError):
         batch = asset.add_batch_definition_whole_dataframe(BATCH)
     definition = context.validation_definitions.add_or_update(
-        gx.ValidationDefinition(name=check.suite, data=batch, suite=suite)
+        gx.ValidationDefinition(name=check.name, data=batch, suite=suite)
     )
     return context.checkpoints.add_or_update(gx.Checkpoint(
-        name=check.suite, validation_definitions=[definition],
+        name=check.name, validation_definitions=[definition],
         actions=[gx.checkpoint.UpdateDataDocsAction(name="data_docs", site_names=[DATA_DOCS_SITE])],
         result_format=result_format,
     ))

@@ -42,14 +42,15 @@ def _events_of(cql, settings, users) -> int:
 def test_a_good_day_passes_every_gate_and_its_results_are_browsable(cql, gated_day):
     day_settings, results = gated_day
     assert list(results) == list(ALL_STEPS)
-    for name in ("raw_events", "tagged_events", "interests", "keyword_index"):
+    gates = {"raw_events", "tagged_events", "interests", "keyword_index", "person_sketches"}
+    for name in gates:
         gate = results[f"gate_{name}"]
         assert gate["success"] and gate["stopped"] is None
         assert all(suite["evaluated"] >= 5 and suite["failed"] == [] for suite in gate["suites"])
     index = data_docs_index(day_settings)
     assert index.is_file() and DAY.isoformat() in index.read_text(), "the Data Docs list the day's runs"
     shown = read_day_summary(day_settings, DAY)
-    assert set(shown["gates"]) == {"raw_events", "tagged_events", "interests", "keyword_index"}
+    assert set(shown["gates"]) == gates
     assert shown["stored"] == results["store_events"]["stored"] == shown["accepted"]
 
 
