@@ -90,6 +90,12 @@ def spark_conf(settings: Settings) -> dict[str, str]:
     }
     if settings.spark_master.startswith("local"):
         conf["spark.sql.shuffle.partitions"] = str(LOCAL_SHUFFLE_PARTITIONS)
+        # One executor, so locality buys nothing, and delay scheduling can stall a job for good: a stage
+        # mixing file splits (preferring this host) with Cassandra splits (preferring the node's address)
+        # runs the first, then declines the rest while it waits for locality, and the local backend never
+        # offers its free cores again (no periodic revive, unlike a cluster's; see SPARK-4939). Identity's
+        # CRM merge, a union of the day's file with the stored table, waited so forever.
+        conf["spark.locality.wait"] = "0s"
     return conf
 
 

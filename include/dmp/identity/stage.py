@@ -43,9 +43,6 @@ MERGE_COLUMNS = ("person_id", "day", "kind", "loser", "winner", "role", "edge_sr
 MAX_REPORTED_EDGES = 20
 
 
-ADAPTIVE = "spark.sql.adaptive.enabled"
-
-
 def _nodes_seen_today(users_df: DataFrame, logins_df: DataFrame, syncs_df: DataFrame, crm_day_df: DataFrame):
     """(node) of every id the day's data mentions."""
     return (users_df.select(ed.typed(USER, "user_id").alias("node"))
@@ -161,25 +158,7 @@ def _edges_and_crm(spark: SparkSession, settings: Settings, day: dt.date, logins
 
 
 def identity_day(spark: SparkSession, settings: Settings, day: dt.date) -> dict:
-    """Resolve the day's identities and stage everything publish_identity writes; the day's figures.
-
-    Adaptive query execution is off while the stage runs: with it, the first write that unions the
-    day's CRM rows with a connector read of the stored ones waited for a query stage that never
-    finished (no task running, twice, in local mode); the stage's plans are small and gain nothing
-    from it.
-    """
-    previous = spark.conf.get(ADAPTIVE, None)
-    spark.conf.set(ADAPTIVE, "false")
-    try:
-        return _identity_day(spark, settings, day)
-    finally:
-        if previous is None:
-            spark.conf.unset(ADAPTIVE)
-        else:
-            spark.conf.set(ADAPTIVE, previous)
-
-
-def _identity_day(spark: SparkSession, settings: Settings, day: dt.date) -> dict:
+    """Resolve the day's identities and stage everything publish_identity writes; the day's figures."""
     identity = settings.identity
     logins_df = staging.read_staged(spark, settings, day, staging.LOGINS)
     users_df = staging.read_staged(spark, settings, day, staging.EVENTS).select("user_id").distinct()
