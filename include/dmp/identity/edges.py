@@ -65,11 +65,18 @@ def stored_edges(stored_df: DataFrame) -> DataFrame:
 
 
 def updated_edges(day_df: DataFrame, stored_df: DataFrame) -> DataFrame:
-    """The day's edges as they are to be stored: first and last seen over the stored and the day's."""
-    old_df = stored_df.select("src", "dst", "kind", F.col("first_seen").alias("old_first"),
-                              F.col("last_seen").alias("old_last"), F.col("email_sha256").alias("old_sha256"),
-                              F.col("email_uid2").alias("old_uid2"))
-    joined_df = day_df.join(old_df, on=["src", "dst", "kind"], how="left")
+    """The day's edges as they are to be stored: first and last seen over the stored and the day's.
+
+    The stored edges the day saw again are found by an inner join first. A left join straight onto
+    the connector's read becomes its direct join on `node`, and the connector applies the stored
+    side's filters (`node < other`, the kind) after that join, so every new edge (no stored match,
+    null columns) was filtered out: nothing was ever written to `identity_edges`.
+    """
+    keys = ["src", "dst", "kind"]
+    old_df = stored_df.join(day_df.select(*keys), on=keys, how="inner").select(
+        *keys, F.col("first_seen").alias("old_first"), F.col("last_seen").alias("old_last"),
+        F.col("email_sha256").alias("old_sha256"), F.col("email_uid2").alias("old_uid2"))
+    joined_df = day_df.join(old_df, on=keys, how="left")
     return joined_df.select(
         "src", "dst", "kind", F.least("first_seen", F.coalesce("old_first", "first_seen")).alias("first_seen"),
         F.greatest("last_seen", F.coalesce("old_last", "last_seen")).alias("last_seen"),
