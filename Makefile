@@ -63,8 +63,8 @@ demo: up
 	@$(DMP) model train --corpus data/landing/corpus/pages.txt
 	@for day in $(DEMO_DAYS_LIST); do $(DMP) run $$day || exit 1; done
 	@$(DMP) runs show $(lastword $(DEMO_DAYS_LIST))
-	-@$(DMP) persons truth --users $(DEMO_USERS)
-	-@$(DMP) persons show "$$($(DMP) persons truth --users $(DEMO_USERS) --example | tail -1)"
+	@$(DMP) persons truth --users $(DEMO_USERS)
+	@$(DMP) persons show "$$($(DMP) persons truth --users $(DEMO_USERS) --example | tail -1)"
 	@$(DMP) segments list
 	@last=$(lastword $(DEMO_DAYS_LIST)); member="$$(tail -q -n +2 data/exports/$$last/*/ids.csv 2>/dev/null | head -1)"; \
 	  $(DMP) segments lookup --on $$last "$$member"; \

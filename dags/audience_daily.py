@@ -31,8 +31,7 @@ For its logical date D (the day processed; the run starts once D is over), this 
    totals reconcile with the stored events, no negative or NaN score, windows nest.
 9. **publish_interests** (Spark): writes the gated rows to `user_daily_interests` and `user_interests`
    and deletes the themes a re-run no longer has. Segments downstream follow its assets.
-10. **identity** (not scheduled yet: its stage hangs at its first CRM write, see the README; run by
-   hand with `spark_jobs/identity.py`, `gate.py --gate identity`, `publish_identity.py`): the day's login email hashes (hashed in
+10. **identity** (Spark, after the interests are published): the day's login email hashes (hashed in
    validation), the CRM export (`DMP_CRM_DIR`, newest row per customer wins, bad rows quarantined) and
    partner id-syncs (`DMP_IDSYNC_DIR`) join the stored identity graph; its connected components
    (scipy up to `DMP_IDENTITY_LOCAL_MAX_EDGES` edges, Spark large-star/small-star above), under the
@@ -169,7 +168,10 @@ def audience_daily():
     publish_interests = spark_job(steps.PUBLISH_INTERESTS)
     keyword_index = spark_job(steps.KEYWORD_INDEX)
     publish_keyword_index = spark_job(steps.PUBLISH_KEYWORD_INDEX)
-    gate_raw_events, gate_tagged_events, gate_interests, gate_keyword_index, gate_person_sketches = map(gate, steps.GATES)
+    gate_raw_events, gate_tagged_events, gate_interests, gate_keyword_index, gate_identity, gate_person_sketches = \
+        map(gate, steps.GATES)
+    identity = spark_job(steps.IDENTITY)
+    publish_identity = spark_job(steps.PUBLISH_IDENTITY)
     person_sketches = spark_job(steps.PERSON_SKETCHES)
     publish_person_sketches = spark_job(steps.PUBLISH_PERSON_SKETCHES)
     evaluate_segments = spark_job(steps.EVALUATE_SEGMENTS)
@@ -182,10 +184,11 @@ def audience_daily():
     validate_events >> gate_raw_events >> tag_events >> gate_tagged_events
     gate_tagged_events >> store_events >> [daily_interests, keyword_index]
     daily_interests >> lifetime_interests >> gate_interests >> publish_interests
+    publish_interests >> identity >> gate_identity >> publish_identity
     keyword_index >> gate_keyword_index >> publish_keyword_index
-    [publish_interests, publish_keyword_index] >> person_sketches >> gate_person_sketches >> publish_person_sketches
+    [publish_identity, publish_keyword_index] >> person_sketches >> gate_person_sketches >> publish_person_sketches
     publish_person_sketches >> reported
-    [publish_interests, publish_keyword_index] >> evaluate_segments >> gate_segments >> publish_segments >> reported
+    [publish_identity, publish_keyword_index] >> evaluate_segments >> gate_segments >> publish_segments >> reported
 
 
 def cassandra_assets(step: str) -> list[Asset]:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from dmp.pipeline.steps import IDENTITY, PUBLISH_IDENTITY, GATES, INTERESTS_GATE, PUBLISH_INTERESTS, PUBLISHES, SEGMENTS_GATE, gate_step
+from dmp.pipeline.steps import GATES, INTERESTS_GATE, PUBLISH_INTERESTS, PUBLISHES, SEGMENTS_GATE, gate_step
 
 DAGS_DIR = Path(__file__).resolve().parents[2] / "dags"
 DAG_FILES = sorted(DAGS_DIR.glob("*.py"))
@@ -121,9 +121,7 @@ def test_the_writers_are_the_publishing_steps_with_the_tables_they_write(dag_bag
 def test_every_spark_job_is_a_step_of_the_daily_dag(dag_bag):
     """Job files, task ids and figures share one set of names (`dmp.pipeline.steps`)."""
     task_ids = set(dag_bag.dags["audience_daily"].task_ids)
-    # Identity's jobs wait to be scheduled until its stage's hang is found (README, known limits).
-    unscheduled = {IDENTITY, PUBLISH_IDENTITY}
-    jobs = {path.stem for path in (DAGS_DIR.parent / "spark_jobs").glob("*.py")} - {GATE_JOB, STREAM_JOB} - unscheduled
+    jobs = {path.stem for path in (DAGS_DIR.parent / "spark_jobs").glob("*.py")} - {GATE_JOB, STREAM_JOB}
     assert jobs <= task_ids, f"spark jobs with no task: {sorted(jobs - task_ids)}"
 
 

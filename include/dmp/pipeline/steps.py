@@ -36,9 +36,7 @@ INTERESTS_GATE = "interests"
 KEYWORD_INDEX_GATE = "keyword_index"
 IDENTITY_GATE = "identity"
 PERSON_SKETCHES_GATE = "person_sketches"
-# The identity gate exists but is not in the daily DAG yet: its stage waits forever at its first CRM write
-# (README, known limits); `dmp` runs it by hand with the other identity steps.
-GATES = (RAW_EVENTS_GATE, TAGGED_EVENTS_GATE, INTERESTS_GATE, KEYWORD_INDEX_GATE, PERSON_SKETCHES_GATE)
+GATES = (RAW_EVENTS_GATE, TAGGED_EVENTS_GATE, INTERESTS_GATE, KEYWORD_INDEX_GATE, IDENTITY_GATE, PERSON_SKETCHES_GATE)
 # The segment gate is a Spark job of its own (sizes against the published version, consent, a
 # re-checked sample), not Great Expectations suites run by `spark_jobs/gate.py`.
 SEGMENTS_GATE = "segments"
@@ -48,6 +46,8 @@ PUBLISHES = {
     STORE_EVENTS: (tables.EVENTS, tables.PAGE_INDEX),
     PUBLISH_INTERESTS: (tables.DAILY_INTERESTS, tables.LIFETIME_INTERESTS),
     PUBLISH_KEYWORD_INDEX: (tables.KEYWORD_USER_SETS, tables.AUDIENCE_SKETCHES),
+    PUBLISH_IDENTITY: (tables.CRM_CUSTOMERS, tables.IDENTITY_EDGES, tables.PERSON_BY_ID, tables.PERSON_MERGES,
+                       tables.PERSON_DAILY_INTERESTS, tables.PERSON_INTERESTS, tables.PERSONS),
     PUBLISH_PERSON_SKETCHES: (tables.AUDIENCE_SKETCHES,),  # the `*_person` kinds only
     PUBLISH_SEGMENTS: (tables.SEGMENT_VERSIONS, tables.USERS_BY_SEGMENT, tables.SEGMENTS_BY_USER, tables.SEGMENT_CURRENT),
 }
@@ -61,9 +61,3 @@ DELETES_PERSONAL_DATA = (PRIVACY_REQUESTS,)
 def gate_step(gate: str) -> str:
     """The step (task id, figures file) of a gate."""
     return f"{GATE_PREFIX}{gate}"
-
-# What identity's publishing task writes, once identity is scheduled in the daily DAG.
-IDENTITY_PUBLISHES = {
-    PUBLISH_IDENTITY: (tables.CRM_CUSTOMERS, tables.IDENTITY_EDGES, tables.PERSON_BY_ID, tables.PERSON_MERGES,
-                       tables.PERSON_DAILY_INTERESTS, tables.PERSON_INTERESTS, tables.PERSONS),
-}

@@ -38,8 +38,8 @@ BAD_ROWS = {
     json.dumps({"user": "u5", "timestamp": "2026-11-20T10:00:00Z", "link": "https://x.org/e"}): "missing_user_id",
 }
 TASKS = ("validate_events", "gate_raw_events", "tag_events", "gate_tagged_events", "store_events",
-         "daily_interests", "lifetime_interests", "gate_interests", "publish_interests",
-         "keyword_index", "gate_keyword_index", "publish_keyword_index", "person_sketches",
+         "daily_interests", "lifetime_interests", "gate_interests", "publish_interests", "identity", "gate_identity",
+         "publish_identity", "keyword_index", "gate_keyword_index", "publish_keyword_index", "person_sketches",
          "gate_person_sketches", "publish_person_sketches", "evaluate_segments", "gate_segments", "publish_segments",
          "report")
 
@@ -102,8 +102,11 @@ def test_days_through_the_dag_with_bad_rows_and_a_damaged_file(cql, settings, wo
     assert figures["quarantined_by_reason"] == {reason: 1 for reason in BAD_ROWS.values()}
     assert figures["stored"] == figures["accepted"] == manifest["events"]
     assert {name: gate["success"] for name, gate in figures["gates"].items()} == {
-        "raw_events": True, "tagged_events": True, "interests": True, "keyword_index": True,
+        "raw_events": True, "tagged_events": True, "interests": True, "keyword_index": True, "identity": True,
         "person_sketches": True, "segments": True}
+    assert figures["identity"]["persons"] > 0 and figures["identity"]["users_without_person"] == 0
+    persons = cql.execute(f"SELECT count(*) FROM {settings.keyspace}.persons").one()[0]
+    assert persons == figures["identity"]["persons"] == figures["identity_published"]["written"]["persons"]
     assert figures["interests"]["events"] == figures["stored"] == sum(figures["interests"]["events_by_theme"].values())
     assert figures["keywords"]["keywords"] > 0 and figures["keywords"]["theme_sketches"] > 0
     published = _stored(cql, settings, _users(landing, DAY_1), DAY_1)
