@@ -35,10 +35,6 @@ URL = "https://www.example.org/identity/page-{n}"
 CLEARED_TABLES = (*tables.IDENTITY_TABLES, tables.DAILY_INTERESTS, tables.LIFETIME_INTERESTS)
 
 
-# Not in `make test` yet: in the shared test Spark session the first CRM write waits with no task
-# running (also with adaptive execution off); `make test-identity` runs it.
-pytestmark = pytest.mark.identity_days
-
 def day_of(offset: int) -> dt.date:
     return START + dt.timedelta(days=offset)
 
@@ -96,7 +92,7 @@ def write_scenario(landing: Path) -> None:
         (folder / "updates.csv").write_text(CRM_HEADER + "\n" + "".join(row + "\n" for row in rows))
 
 
-TIME_LIMIT_SECONDS = 2400  # a Spark job that waits forever fails the test instead of hanging the suite
+TIME_LIMIT_SECONDS = 900  # a Spark job that waits forever fails the test instead of hanging the suite
 
 
 @pytest.fixture
