@@ -34,6 +34,21 @@ def test_raw_lines_lose_their_emails(spark):
     assert "Jane" not in line and "@" not in line and "c-1" in line
 
 
+def test_a_megabyte_long_url_is_redacted_and_scanned_in_one_pass(spark):
+    """A partner's 1M-character URL sits in quarantine: the stage's redaction and its scan must get through it.
+
+    With a pattern that retries every position of a long run the scan is quadratic (hours here);
+    the DAG run test's bad rows carry such a line too.
+    """
+    from dmp.identity.scan import scan_frame
+
+    long_url = "https://x.org/" + "a" * 1_000_000
+    frame = spark.createDataFrame([(long_url + " Jane.Doe@x.com",), (long_url,)], "line string")
+    redacted = [row[0] for row in frame.select(columns.without_emails(F.col("line"))).collect()]
+    assert redacted == [long_url + " " + columns.REDACTED_EMAIL, long_url]
+    assert scan_frame("long", frame) == ("long", 2, 1)
+
+
 def _random_graph(seed, nodes, edges):
     rng = random.Random(seed)
     names = [f"n{index:04d}" for index in range(nodes)]
