@@ -4,7 +4,8 @@ Files directly in `DMP_CRM_DIR` are a full snapshot (read every day, as `dmp gen
 `crm/customers.csv.gz`); files in its `<YYYY-MM-DD>/` sub-folder are that day's updates. CSV
 (gzip or not, with a header) or Parquet, with the client's names mapped by `DMP_CRM_COLUMN_MAP`.
 Every row read is accepted or quarantined with its reason (`DMP_QUARANTINE_DIR/<day>/crm/`, the
-email there only as its hash), so read = accepted + quarantined. Emails are hashed here, the first
+email there only as its hash), so read = accepted + quarantined; the row of a person a privacy
+request deleted is counted as `suppressed` and not kept. Emails are hashed here, the first
 thing done to a row: a raw email is never staged. A customer's newest row wins, by `updated_at`,
 else `consent_updated_at`, then the later source day: a newer export row updates the attributes
 and can withdraw consent.
@@ -24,7 +25,9 @@ from dmp.errors import InputError
 from dmp.identity import crm_columns as cc
 from dmp.identity.columns import with_email_forms
 from dmp.pipeline.ingest import CORRUPT_COLUMN, csv_header
+from dmp.privacy.suppression import SUPPRESSED, with_suppressed_crm_reason
 from dmp.settings import Settings
+from dmp.storage.privacy import has_suppressions, read_suppressed
 
 CSV_SUFFIXES = (".csv", ".csv.gz")
 PARQUET_SUFFIX = ".parquet"
@@ -140,17 +143,20 @@ def read_crm_day(spark: SparkSession, settings: Settings, day: dt.date) -> CrmDa
                                   identity.email_rules, identity.block_list)
     checked_df = checked_df.withColumn(CORRUPT_COLUMN, F.when(F.col(CORRUPT_COLUMN).isNotNull(),
                                                               F.sha2(F.col(CORRUPT_COLUMN), 256)))
+    if has_suppressions(settings):
+        checked_df = with_suppressed_crm_reason(checked_df, read_suppressed(spark, settings))
     staged_dir = Path(settings.quarantine_dir) / day.isoformat() / QUARANTINE_FOLDER
     counts = {row["rejection_reason"]: row["count"] for row in checked_df.groupBy("rejection_reason").count().collect()}
     accepted = counts.pop(None, 0)
-    if counts:
-        checked_df.where(F.col("rejection_reason").isNotNull()).write.mode("overwrite").json(
+    kept = {reason for reason in counts if reason != SUPPRESSED}  # a deleted person's row is counted, not kept
+    if kept:
+        checked_df.where(F.col("rejection_reason").isin(*sorted(kept))).write.mode("overwrite").json(
             str(staged_dir), compression="gzip")
     accepted_df = newest_rows(to_crm_rows(checked_df.where(F.col("rejection_reason").isNull())))
     return CrmDay(accepted_df, {
         "files": len(files), "read": accepted + sum(counts.values()), "accepted": accepted,
         "quarantined": sum(counts.values()), "quarantined_by_reason": dict(sorted(counts.items())),
-        "quarantine_dir": str(staged_dir) if counts else None,
+        "quarantine_dir": str(staged_dir) if kept else None,
     })
 
 

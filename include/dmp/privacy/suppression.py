@@ -5,8 +5,9 @@ A deletion records the SHA-256 of each of the person's user ids and email hashes
 or of a login with a suppressed email, with the reason `suppressed`: they are counted with the
 day's rejected rows (read = accepted + quarantined still holds) but not copied to the quarantine
 (they belong to someone deleted) and do not count towards the rejected share that stops a day.
-Segment publishing drops members with a suppressed id, since a segment's membership TTL can carry
-a subject from earlier days' staged qualifications.
+Identity's CRM reading marks a customer row whose email is suppressed the same way, so the CRM
+does not bring a deleted person back. Segment publishing drops members with a suppressed id,
+since a segment's membership TTL can carry a subject from earlier days' staged qualifications.
 """
 
 from __future__ import annotations
@@ -45,6 +46,20 @@ def with_suppressed_reason(classified_df: DataFrame, suppressed_df: DataFrame) -
     return flagged_df.withColumn("rejection_reason", F.when(
         F.col("rejection_reason").isNull() & is_suppressed, F.lit(SUPPRESSED)).otherwise(
         F.col("rejection_reason"))).select(*columns)
+
+
+def with_suppressed_crm_reason(checked_df: DataFrame, suppressed_df: DataFrame) -> DataFrame:
+    """CRM rows (already hashed) with `rejection_reason` = SUPPRESSED where the otherwise accepted row's email,
+    in either hashed form (the identity hash or the export SHA-256), belongs to a deleted person (same columns)."""
+    email_digests_df = F.broadcast(suppressed_df.where(F.col("kind") == SUPPRESSED_EMAIL).select("digest").distinct())
+    hit_df = checked_df.select("email_hash", "email_sha256").distinct().join(
+        email_digests_df, on=(_digest(F.col("email_hash")) == F.col("digest"))
+        | (_digest(F.col("email_sha256")) == F.col("digest")), how="inner").select(
+        "email_hash").distinct().withColumn("__suppressed", F.lit(True))
+    flagged_df = checked_df.join(hit_df, on="email_hash", how="left")
+    return flagged_df.withColumn("rejection_reason", F.when(
+        F.col("rejection_reason").isNull() & F.coalesce(F.col("__suppressed"), F.lit(False)), F.lit(SUPPRESSED))
+        .otherwise(F.col("rejection_reason"))).select(*checked_df.columns)
 
 
 def without_suppressed_members(members_df: DataFrame, suppressed_df: DataFrame) -> DataFrame:

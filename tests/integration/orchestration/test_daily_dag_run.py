@@ -86,12 +86,20 @@ def _stored(cql, settings, users, day) -> list[tuple]:
         "WHERE user_id = %s AND day = %s", (user, day)))
 
 
+@pytest.fixture
+def no_persons(cql, settings):
+    """Identity starts from no persons (the keyspace outlives sessions), and leaves none to later tests."""
+    for table in tables.IDENTITY_TABLES:
+        cql.execute(f"TRUNCATE {settings.keyspace}.{table}")
+    yield
+    for table in tables.IDENTITY_TABLES:
+        cql.execute(f"TRUNCATE {settings.keyspace}.{table}")
+
+
 @pytest.mark.airflow
-def test_days_through_the_dag_with_bad_rows_and_a_damaged_file(cql, settings, world):
+def test_days_through_the_dag_with_bad_rows_and_a_damaged_file(cql, settings, world, no_persons):
     root, env = world
     landing = root / "landing"
-    for table in tables.IDENTITY_TABLES:  # the keyspace outlives sessions: identity starts from no persons
-        cql.execute(f"TRUNCATE {settings.keyspace}.{table}")
 
     day_1 = _dmp(env, "run", DAY_1.isoformat())
     assert day_1.returncode == 0, f"dmp run failed:\n{day_1.stdout[-3000:]}\n{day_1.stderr[-3000:]}"

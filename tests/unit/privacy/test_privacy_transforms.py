@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 
 from chispa import assert_df_equality
 
 from dmp.privacy.index import holds_any, keyword_sketch, without_ids
 from dmp.privacy.subjects import SUPPRESSED_EMAIL, SUPPRESSED_USER, digest
-from dmp.privacy.suppression import SUPPRESSED, with_suppressed_reason, without_suppressed_members
+from dmp.privacy.suppression import (SUPPRESSED, with_suppressed_crm_reason, with_suppressed_reason,
+                                     without_suppressed_members)
 from dmp.identity.emails import DEFAULT_EMAIL_RULES, email_hash, parse_email_rules
 from dmp.storage.formats import union_of_sketches, user_sketch
 from dmp.storage.privacy import Chunk
@@ -37,6 +39,24 @@ def test_rows_of_a_suppressed_id_or_email_get_the_reason_and_others_keep_theirs(
         ("u-gone", None, "invalid_url"), ("u-kept", "kept@example.com", None), (None, None, "missing_user_id"),
     ], RAW_SCHEMA)
     assert_frames_equal(with_suppressed_reason(raw_df, _suppressed(spark)), expected_df)
+
+
+def test_a_crm_row_whose_email_hash_is_suppressed_gets_the_reason(spark):
+    rules = parse_email_rules(DEFAULT_EMAIL_RULES)
+    gone, kept = email_hash("gone@gmail.com", rules), email_hash("kept@example.com", rules)
+    export_only = hashlib.sha256(b"other.form@example.com").hexdigest()  # suppressed in its export form only
+    suppressed_df = _suppressed(spark).unionByName(spark.createDataFrame([(digest(export_only), SUPPRESSED_EMAIL)],
+                                                                         "digest string, kind string"))
+    schema = "customer_id string, email_hash string, email_sha256 string, rejection_reason string"
+    crm_df = spark.createDataFrame([
+        ("c-gone", gone, "x", None), ("c-export", "h-other", export_only, None), ("c-kept", kept, "y", None),
+        ("c-bad", gone, "x", "invalid_consent"), ("c-none", None, None, None),
+    ], schema)
+    expected_df = spark.createDataFrame([
+        ("c-gone", gone, "x", SUPPRESSED), ("c-export", "h-other", export_only, SUPPRESSED), ("c-kept", kept, "y", None),
+        ("c-bad", gone, "x", "invalid_consent"), ("c-none", None, None, None),
+    ], schema)
+    assert_frames_equal(with_suppressed_crm_reason(crm_df, suppressed_df), expected_df)
 
 
 def test_a_member_with_any_suppressed_id_is_left_out(spark):
