@@ -13,7 +13,6 @@ from __future__ import annotations
 import enum
 import logging
 import os
-import signal
 import subprocess
 import time
 from dataclasses import dataclass
@@ -22,7 +21,7 @@ from pathlib import Path
 from dmp.errors import ServiceError
 from dmp.services.jars import cassandra_jars
 from dmp.services.java import find_java17
-from dmp.services.processes import port_in_use
+from dmp.services.processes import log_tail, port_in_use, runs_main_class, stop_daemon
 from dmp.settings import Settings
 from dmp.storage.session import release_version
 
@@ -32,6 +31,7 @@ START_TIMEOUT_SECONDS = 180
 STOP_TIMEOUT_SECONDS = 60
 POLL_SECONDS = 1.0
 LOG_TAIL_LINES = 25
+MAIN_CLASS = "org.apache.cassandra.service.CassandraDaemon"
 
 # From Cassandra 5.0's conf/jvm17-server.options: the module exports and opens the server needs on
 # Java 17, and G1 settings suited to a small heap.
@@ -111,7 +111,7 @@ class CassandraNode:
             pid = int(self.pid_file.read_text().strip())
         except (FileNotFoundError, ValueError):
             return None
-        if _is_our_daemon(pid):
+        if runs_main_class(pid, MAIN_CLASS):
             return pid
         self.pid_file.unlink(missing_ok=True)
         return None
@@ -178,7 +178,7 @@ class CassandraNode:
             f"-Dcassandra.superuser_setup_delay_ms={SINGLE_NODE_SUPERUSER_SETUP_DELAY_MS}",
             "-Dcassandra-foreground=yes",
             "-cp", os.pathsep.join(str(jar) for jar in jars),
-            "org.apache.cassandra.service.CassandraDaemon",
+            MAIN_CLASS,
         ]
 
     def _spawn(self) -> subprocess.Popen:
@@ -217,39 +217,13 @@ class CassandraNode:
         raise ServiceError(f"Cassandra did not answer CQL within {timeout:.0f} s.\n{self._log_tail()}")
 
     def _log_tail(self) -> str:
-        sections = []
-        for path in (self.system_log, self.stdout_log):
-            if path.is_file():
-                lines = path.read_text(errors="replace").splitlines()[-LOG_TAIL_LINES:]
-                sections.append(f"Last lines of {path}:\n" + "\n".join(lines))
-        return "\n\n".join(sections) or f"No log was written in {self.log_dir}."
+        return log_tail((self.system_log, self.stdout_log), LOG_TAIL_LINES, self.log_dir)
 
     def stop(self, timeout: float = STOP_TIMEOUT_SECONDS) -> bool:
         """Stop the node cleanly (SIGTERM runs Cassandra's shutdown hook); True when it was running."""
         pid = self._pid()
         if pid is None:
             return False
-        os.kill(pid, signal.SIGTERM)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and _is_our_daemon(pid):
-            time.sleep(0.2)
-        if _is_our_daemon(pid):
-            log.warning("Cassandra (pid %s) ignored SIGTERM for %s s; killing it", pid, timeout)
-            os.kill(pid, signal.SIGKILL)
+        stop_daemon("Cassandra", pid, MAIN_CLASS, timeout)
         self.pid_file.unlink(missing_ok=True)
         return True
-
-
-def _is_our_daemon(pid: int) -> bool:
-    """True when `pid` is alive and runs CassandraDaemon (pids get reused after a reboot)."""
-    try:
-        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
-    except OSError:
-        return False
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return False
-    # An empty command line is a process between two execs (the java launcher re-executes itself).
-    return state != "Z" and (b"CassandraDaemon" in cmdline or cmdline == b"")
-

@@ -16,7 +16,6 @@ import base64
 import logging
 import os
 import secrets
-import signal
 import subprocess
 import time
 from dataclasses import dataclass
@@ -25,7 +24,7 @@ from pathlib import Path
 from dmp.errors import ServiceError
 from dmp.services.jars import kafka_jars
 from dmp.services.java import find_java17
-from dmp.services.processes import port_in_use
+from dmp.services.processes import log_tail, port_in_use, runs_main_class, stop_daemon
 from dmp.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -114,7 +113,7 @@ class KafkaBroker:
             pid = int(self.pid_file.read_text().strip())
         except (FileNotFoundError, ValueError):
             return None
-        if _is_our_broker(pid):
+        if runs_main_class(pid, MAIN_CLASS):
             return pid
         self.pid_file.unlink(missing_ok=True)
         return None
@@ -211,35 +210,13 @@ class KafkaBroker:
         raise ServiceError(f"Kafka did not answer within {timeout:.0f} s.\n{self._log_tail()}")
 
     def _log_tail(self) -> str:
-        sections = []
-        for path in (self.server_log, self.stdout_log):
-            if path.is_file():
-                lines = path.read_text(errors="replace").splitlines()[-LOG_TAIL_LINES:]
-                sections.append(f"Last lines of {path}:\n" + "\n".join(lines))
-        return "\n\n".join(sections) or f"No log was written in {self.log_dir}."
+        return log_tail((self.server_log, self.stdout_log), LOG_TAIL_LINES, self.log_dir)
 
     def stop(self, timeout: float = STOP_TIMEOUT_SECONDS) -> bool:
         """Stop the broker cleanly (SIGTERM: a controlled shutdown); True when it was running."""
         pid = self._pid()
         if pid is None:
             return False
-        os.kill(pid, signal.SIGTERM)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and _is_our_broker(pid):
-            time.sleep(0.2)
-        if _is_our_broker(pid):
-            log.warning("Kafka (pid %s) ignored SIGTERM for %s s; killing it", pid, timeout)
-            os.kill(pid, signal.SIGKILL)
+        stop_daemon("Kafka", pid, MAIN_CLASS, timeout)
         self.pid_file.unlink(missing_ok=True)
         return True
-
-
-def _is_our_broker(pid: int) -> bool:
-    """True when `pid` is alive and runs kafka.Kafka (pids get reused after a reboot)."""
-    try:
-        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return False
-    # An empty command line is a process between two execs (the java launcher re-executes itself).
-    return state != "Z" and (MAIN_CLASS.encode() + b"\0" in cmdline or cmdline == b"")

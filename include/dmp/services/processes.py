@@ -9,11 +9,14 @@ do). A process that starts yet another session (a bash task's command) is still 
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import socket
 import time
 from pathlib import Path
+
+log = logging.getLogger(__name__)
 
 POLL_SECONDS = 0.2
 PORT_PROBE_SECONDS = 0.5
@@ -91,3 +94,35 @@ def port_in_use(port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.settimeout(PORT_PROBE_SECONDS)
         return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+def runs_main_class(pid: int, main_class: str) -> bool:
+    """True when `pid` is alive and is the JVM running `main_class` (pids get reused after a reboot)."""
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    # An empty command line is a process between two execs (the java launcher re-executes itself).
+    return state != "Z" and (main_class.encode() + b"\0" in cmdline or cmdline == b"")
+
+
+def stop_daemon(name: str, pid: int, main_class: str, timeout: float) -> None:
+    """SIGTERM a JVM daemon (its shutdown hook runs), wait up to `timeout` s, then SIGKILL it."""
+    os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and runs_main_class(pid, main_class):
+        time.sleep(POLL_SECONDS)
+    if runs_main_class(pid, main_class):
+        log.warning("%s (pid %s) ignored SIGTERM for %s s; killing it", name, pid, timeout)
+        os.kill(pid, signal.SIGKILL)
+
+
+def log_tail(paths: tuple[Path, ...], lines: int, log_dir: Path) -> str:
+    """The last `lines` of each of `paths` that exists, for an error message."""
+    sections = []
+    for path in paths:
+        if path.is_file():
+            tail = path.read_text(errors="replace").splitlines()[-lines:]
+            sections.append(f"Last lines of {path}:\n" + "\n".join(tail))
+    return "\n\n".join(sections) or f"No log was written in {log_dir}."

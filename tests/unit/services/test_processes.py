@@ -10,7 +10,7 @@ from __future__ import annotations
 import subprocess
 import time
 
-from dmp.services.processes import session_processes, stop_session
+from dmp.services.processes import log_tail, runs_main_class, session_processes, stop_daemon, stop_session
 
 # A leader that starts: a child in its own process group, a grandchild in a new session, and a
 # child that ignores SIGTERM; then waits.
@@ -50,3 +50,21 @@ def test_an_ended_session_has_no_processes():
     leader = subprocess.Popen(["true"], start_new_session=True)
     leader.wait()
     assert session_processes(leader.pid) == set()
+
+
+def test_a_daemon_is_known_by_its_main_class_argument_and_stopped_by_it(tmp_path):
+    daemon = subprocess.Popen(["sleep", "301"])
+    try:
+        assert runs_main_class(daemon.pid, "301") and not runs_main_class(daemon.pid, "30")
+        stop_daemon("sleep", daemon.pid, "301", timeout=5)
+        daemon.wait(timeout=5)
+        assert not runs_main_class(daemon.pid, "301"), "gone once reaped"
+    finally:
+        daemon.kill()
+
+
+def test_the_log_tail_names_each_log_or_says_none_was_written(tmp_path):
+    (tmp_path / "a.log").write_text("".join(f"line {n}\n" for n in range(30)))
+    tail = log_tail((tmp_path / "a.log", tmp_path / "missing.log"), 3, tmp_path)
+    assert tail == f"Last lines of {tmp_path / 'a.log'}:\nline 27\nline 28\nline 29"
+    assert log_tail((tmp_path / "missing.log",), 3, tmp_path) == f"No log was written in {tmp_path}."
