@@ -41,6 +41,7 @@ DEFAULT_VOLUME_DRIFT_MIN = 0.5
 DEFAULT_VOLUME_DRIFT_MAX = 2.0
 DEFAULT_MAX_LATE_SHARE = 0.1
 DEFAULT_SEGMENT_MAX_SIZE_CHANGE = 0.5  # the segment gate alarms on a sudden +-50% against the previous run
+DEFAULT_SEGMENT_SIZE_CHECK_MIN = 100  # below this many members on both sides, a share of change is noise
 DEFAULT_SEGMENT_VERSION_RETENTION_DAYS = 7
 DEFAULT_SEGMENT_GATE_SAMPLE = 100
 DEFAULT_SEGMENT_POINTER_REFRESH_SECONDS = 5.0  # how stale a lookup's view of the current versions may be
@@ -196,6 +197,7 @@ class Settings:
     export_dir: str
     segment_reports_dir: Path
     segment_max_size_change: float
+    segment_size_check_min: int
     segment_version_retention_days: int
     segment_gate_sample: int
     segment_pointer_refresh_seconds: float
@@ -514,6 +516,9 @@ def load(env: Mapping[str, str] | None = None, *, overrides: Mapping[str, str] |
         segment_reports_dir=Path(env.get("DMP_SEGMENT_REPORTS_DIR") or var_dir / "segments" / "reports").resolve(),
         # The segment gate refuses a size that moved more than this share against the previous run.
         segment_max_size_change=_share_setting(env, "DMP_SEGMENT_MAX_SIZE_CHANGE", DEFAULT_SEGMENT_MAX_SIZE_CHANGE),
+        # ... once either size reaches this many members (6 -> 11 is +83% and says nothing).
+        segment_size_check_min=_int_setting(env, "DMP_SEGMENT_SIZE_CHECK_MIN", DEFAULT_SEGMENT_SIZE_CHECK_MIN,
+                                            minimum=0),
         # Superseded versions stay readable (for rollback) this long after their run, then expire.
         segment_version_retention_days=_int_setting(env, "DMP_SEGMENT_VERSION_RETENTION_DAYS",
                                                     DEFAULT_SEGMENT_VERSION_RETENTION_DAYS),

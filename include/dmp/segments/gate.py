@@ -1,7 +1,8 @@
 """The segment gate: nothing of a day's segments is published unless every segment passes it.
 
 Per segment: its size against the current published version's (within DMP_SEGMENT_MAX_SIZE_CHANGE
-either way; no previous or an empty one: nothing to compare), no member without consent where the
+either way, once either size reaches DMP_SEGMENT_SIZE_CHECK_MIN; no previous or an empty one:
+nothing to compare), no member without consent where the
 definition requires it, and a sample of the members who qualified today re-checked against their
 rule from the stored aggregates (read again from Cassandra, not from the staged result).
 """
@@ -27,12 +28,18 @@ GATE_STEP = steps.gate_step(steps.SEGMENTS_GATE)
 SAMPLE_SEED = 7
 
 
-def size_check(size: int, previous: int | None, max_change: float) -> dict:
-    """Whether `size` stays within `max_change` (a share) of the previous published size."""
+def size_check(size: int, previous: int | None, max_change: float, min_size: int = 0) -> dict:
+    """Whether `size` stays within `max_change` (a share) of the previous published size.
+
+    Judged only once either size reaches `min_size`: a segment of a handful of members moves by
+    large shares from day to day, while a collapse or a burst from or to `min_size` still fails.
+    """
     if not previous:
         return {"passed": True, "size": size, "previous": previous}
     change = (size - previous) / previous
-    return {"passed": abs(change) <= max_change, "size": size, "previous": previous, "change": round(change, 4)}
+    judged = max(size, previous) >= min_size
+    return {"passed": not judged or abs(change) <= max_change, "size": size, "previous": previous,
+            "change": round(change, 4), **({} if judged else {"below_minimum": min_size})}
 
 
 def previous_sizes(settings: Settings) -> dict[str, int]:
@@ -81,7 +88,8 @@ def gate_segments_day(spark: SparkSession, settings: Settings, day: dt.date) -> 
     for definition in definitions:
         without_consent = unconsented.get(definition.id, 0) if definition.consent_required else 0
         checks = {
-            "size": size_check(sizes.get(definition.id, 0), previous.get(definition.id), settings.segment_max_size_change),
+            "size": size_check(sizes.get(definition.id, 0), previous.get(definition.id), settings.segment_max_size_change,
+                               settings.segment_size_check_min),
             "consent": {"passed": without_consent == 0, "members_without_consent": without_consent},
             "sample": sampled[definition.id],
         }
