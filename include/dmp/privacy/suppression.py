@@ -42,24 +42,25 @@ def with_suppressed_reason(classified_df: DataFrame, suppressed_df: DataFrame) -
         "__email_digest", _digest(_digest(F.col(normalized))))
     flagged_df = _flag(_flag(keyed_df, "__user_digest", suppressed_df, SUPPRESSED_USER, "__user_suppressed"),
                        "__email_digest", suppressed_df, SUPPRESSED_EMAIL, "__email_suppressed")
-    is_suppressed = F.coalesce(F.col("__user_suppressed"), F.col("__email_suppressed"), F.lit(False))
-    return flagged_df.withColumn("rejection_reason", F.when(
-        F.col("rejection_reason").isNull() & is_suppressed, F.lit(SUPPRESSED)).otherwise(
-        F.col("rejection_reason"))).select(*columns)
+    return _marked(flagged_df, ("__user_suppressed", "__email_suppressed"), columns)
 
 
 def with_suppressed_crm_reason(checked_df: DataFrame, suppressed_df: DataFrame) -> DataFrame:
     """CRM rows (already hashed) with `rejection_reason` = SUPPRESSED where the otherwise accepted row's email,
     in either hashed form (the identity hash or the export SHA-256), belongs to a deleted person (same columns)."""
-    email_digests_df = F.broadcast(suppressed_df.where(F.col("kind") == SUPPRESSED_EMAIL).select("digest").distinct())
-    hit_df = checked_df.select("email_hash", "email_sha256").distinct().join(
-        email_digests_df, on=(_digest(F.col("email_hash")) == F.col("digest"))
-        | (_digest(F.col("email_sha256")) == F.col("digest")), how="inner").select(
-        "email_hash").distinct().withColumn("__suppressed", F.lit(True))
-    flagged_df = checked_df.join(hit_df, on="email_hash", how="left")
+    keyed_df = checked_df.withColumn("__hash_digest", _digest(F.col("email_hash"))).withColumn(
+        "__sha256_digest", _digest(F.col("email_sha256")))
+    flagged_df = _flag(_flag(keyed_df, "__hash_digest", suppressed_df, SUPPRESSED_EMAIL, "__hash_suppressed"),
+                       "__sha256_digest", suppressed_df, SUPPRESSED_EMAIL, "__sha256_suppressed")
+    return _marked(flagged_df, ("__hash_suppressed", "__sha256_suppressed"), checked_df.columns)
+
+
+def _marked(flagged_df: DataFrame, flags: tuple[str, ...], columns: list[str]) -> DataFrame:
+    """`columns` of `flagged_df`, the reason SUPPRESSED on otherwise accepted rows that raise any of `flags`."""
+    is_suppressed = F.coalesce(*[F.col(flag) for flag in flags], F.lit(False))
     return flagged_df.withColumn("rejection_reason", F.when(
-        F.col("rejection_reason").isNull() & F.coalesce(F.col("__suppressed"), F.lit(False)), F.lit(SUPPRESSED))
-        .otherwise(F.col("rejection_reason"))).select(*checked_df.columns)
+        F.col("rejection_reason").isNull() & is_suppressed, F.lit(SUPPRESSED)).otherwise(
+        F.col("rejection_reason"))).select(*columns)
 
 
 def without_suppressed_members(members_df: DataFrame, suppressed_df: DataFrame) -> DataFrame:
